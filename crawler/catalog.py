@@ -82,6 +82,11 @@ class Site:
             notes=self.notes,
         )
 
+    @property
+    def is_local(self) -> bool:
+        """Served on this machine (the sample site): its URLs need a base URL at run time."""
+        return "{base}" in " ".join(self.sitemaps + self.feeds + self.start_urls)
+
     def summary(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -127,3 +132,28 @@ def get_site(name: str, path: Path | str = DEFAULT_CATALOG) -> Site:
         return catalog[name]
     except KeyError:
         raise CatalogError(f"unknown site {name!r}; known: {', '.join(sorted(catalog))}") from None
+
+
+def resolve_sites(
+    names: list[str], *, base_url: str | None = None, url: str | None = None, catalog: dict[str, Site] | None = None
+) -> list[Site]:
+    """Catalog entries by name, or an ad-hoc site for `url`; `base_url` fills in `{base}` for local sites."""
+    if url:
+        from crawler.discovery import site_for_url
+
+        return [site_for_url(url)]
+    if not names:
+        raise CatalogError("name at least one site (see `python -m crawler sites`), or give a URL")
+    catalog = catalog if catalog is not None else load_catalog()
+    unknown = [n for n in names if n not in catalog]
+    if unknown:
+        raise CatalogError(f"unknown site(s) {', '.join(unknown)}; known: {', '.join(sorted(catalog))}")
+    sites = []
+    for name in names:
+        site = catalog[name]
+        if site.is_local:
+            if not base_url:
+                raise CatalogError(f"site {name!r} is served locally: give its base URL, or run `python -m crawler demo`")
+            site = site.with_base_url(base_url)
+        sites.append(site)
+    return sites

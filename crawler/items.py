@@ -90,3 +90,37 @@ class NotAnArticle(ValueError):
 
     The message is the reason, logged by the pipeline when it skips the page.
     """
+
+
+@dataclass
+class FetchedPage:
+    """An article page as the spider fetched it: the raw material of extraction and of the WARC."""
+
+    url: str  # final URL, after redirects
+    site: str
+    status: int
+    body: bytes
+    content_type: str | None
+    fetched_at: str  # ISO 8601, UTC
+    lastmod: str | None = None  # from the sitemap / feed entry that led here
+    etag: str | None = None
+    last_modified: str | None = None
+    redirect_urls: list[str] = field(default_factory=list)  # URLs that redirected to `url`
+    known_id: int | None = None  # archive id when this was a re-check of an archived article
+    request_headers: dict[str, str] = field(default_factory=dict)
+    response_headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CrawledArticle:
+    """The Scrapy item that flows through the pipeline stages: extract → dedup → archive."""
+
+    page: FetchedPage
+    article: Article | None = None
+    canonical_url: str | None = None
+    content_hash: str | None = None
+    signature: bytes | None = None
+    decision: str | None = None  # new, version, unchanged, alias, gone
+    existing_id: int | None = None
+    near_duplicate_of: int | None = None
+    cluster_id: int | None = None

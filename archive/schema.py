@@ -1,0 +1,163 @@
+"""The archive schema as an ordered list of migrations.
+
+`PRAGMA user_version` holds the number of migrations applied; `schema_migrations`
+records when each was applied. An archive written by an older release upgrades
+in place when it is next opened for writing. Never edit a released migration:
+append a new one. Every table and column is documented in archive/SCHEMA.md.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from archive.fts import rebuild_fts
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    sql: str
+    backfill: Callable[[sqlite3.Connection], None] | None = None  # Python step run after `sql`
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(
+        1,
+        "articles, captions, sources, crawl runs",
+        """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY,
+            description TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        );
+        CREATE TABLE crawl_runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            spider TEXT NOT NULL,
+            counts TEXT,
+            status TEXT NOT NULL
+        );
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL,
+            canonical_url TEXT NOT NULL UNIQUE,
+            site TEXT NOT NULL,
+            title TEXT,
+            lead TEXT,
+            body TEXT NOT NULL,
+            authors TEXT,
+            published TEXT,
+            updated TEXT,
+            section TEXT,
+            tags TEXT,
+            language TEXT,
+            content_hash TEXT NOT NULL,
+            fetched_at TEXT NOT NULL,
+            run_id INTEGER REFERENCES crawl_runs(id)
+        );
+        CREATE INDEX idx_articles_site_hash ON articles(site, content_hash);
+        CREATE INDEX idx_articles_published ON articles(published);
+        CREATE TABLE captions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            image_url TEXT,
+            text TEXT NOT NULL,
+            credit TEXT,
+            alt TEXT
+        );
+        CREATE INDEX idx_captions_article ON captions(article_id);
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            canonical TEXT
+        );
+        CREATE INDEX idx_sources_article ON sources(article_id);
+        """,
+    ),
+    Migration(
+        2,
+        "provenance, dates detail, versions, aliases, events, near-duplicate signatures",
+        """
+        ALTER TABLE articles ADD COLUMN date_source TEXT;
+        ALTER TABLE articles ADD COLUMN date_precision TEXT;
+        ALTER TABLE articles ADD COLUMN images TEXT;
+        ALTER TABLE articles ADD COLUMN extractor TEXT;
+        ALTER TABLE articles ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE articles ADD COLUMN first_seen TEXT;
+        ALTER TABLE articles ADD COLUMN last_seen TEXT;
+        ALTER TABLE articles ADD COLUMN lastmod TEXT;
+        ALTER TABLE articles ADD COLUMN etag TEXT;
+        ALTER TABLE articles ADD COLUMN last_modified TEXT;
+        ALTER TABLE articles ADD COLUMN status TEXT NOT NULL DEFAULT 'live';
+        ALTER TABLE articles ADD COLUMN cluster_id INTEGER;
+        ALTER TABLE articles ADD COLUMN near_duplicate_of INTEGER REFERENCES articles(id);
+        ALTER TABLE articles ADD COLUMN warc_file TEXT;
+        ALTER TABLE articles ADD COLUMN warc_offset INTEGER;
+        UPDATE articles SET first_seen = fetched_at, last_seen = fetched_at WHERE first_seen IS NULL;
+        CREATE INDEX idx_articles_cluster ON articles(cluster_id);
+        CREATE INDEX idx_articles_site_fetched ON articles(site, fetched_at);
+        CREATE TABLE article_versions (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            fetched_at TEXT NOT NULL,
+            run_id INTEGER,
+            title TEXT,
+            lead TEXT,
+            body TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            extractor TEXT,
+            PRIMARY KEY (article_id, version)
+        );
+        INSERT INTO article_versions (article_id, version, fetched_at, run_id, title, lead, body, content_hash)
+            SELECT id, 1, fetched_at, run_id, title, lead, body, content_hash FROM articles;
+        CREATE TABLE aliases (
+            url TEXT PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_aliases_article ON aliases(article_id);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER REFERENCES articles(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT,
+            at TEXT NOT NULL,
+            run_id INTEGER
+        );
+        CREATE INDEX idx_events_article ON events(article_id);
+        CREATE TABLE signatures (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            minhash BLOB NOT NULL
+        );
+        CREATE TABLE site_runs (
+            run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
+            site TEXT NOT NULL,
+            pages INTEGER NOT NULL DEFAULT 0,
+            articles INTEGER NOT NULL DEFAULT 0,
+            counts TEXT,
+            fill_rates TEXT,
+            health TEXT,
+            PRIMARY KEY (run_id, site)
+        );
+        """,
+    ),
+    Migration(
+        3,
+        "Arabic full-text search over normalised title, lead, body and captions",
+        """
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, lead, body, captions, stems,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        """,
+        backfill=rebuild_fts,
+    ),
+]
+
+LATEST_VERSION = MIGRATIONS[-1].version

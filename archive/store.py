@@ -1,0 +1,394 @@
+"""The archive: every SQL statement that writes or looks up crawled articles.
+
+One `Archive` is one writer connection (sqlite-utils over sqlite3) in WAL mode,
+so readers never block it and it never blocks them. Writes are batched: a
+transaction stays open for up to `batch_size` articles or `batch_seconds`, then
+commits; lookups run on the same connection, so they see the open batch.
+A crash loses at most the open batch, which the next run fetches again.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from archive.fts import index_article
+from archive.schema import LATEST_VERSION, MIGRATIONS
+from crawler.items import Article
+from crawler.known import KnownArticle, KnownArticles
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def configure_connection(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+def migrate(db: sqlite_utils.Database) -> list[int]:
+    """Apply pending migrations in order, each in its own transaction; return the versions applied."""
+    conn = db.conn
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > LATEST_VERSION:
+        raise RuntimeError(
+            f"archive schema version {current} is newer than this crawler knows ({LATEST_VERSION}); upgrade the crawler"
+        )
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        with db.atomic():
+            for statement in split_sql(migration.sql):
+                conn.execute(statement)
+            if migration.backfill:
+                migration.backfill(conn)
+            conn.execute(
+                "INSERT OR REPLACE INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.description, utc_now()),
+            )
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+        applied.append(migration.version)
+    return applied
+
+
+def split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (ours contain no semicolons inside literals)."""
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+@dataclass
+class ArticleState:
+    """What a crawl needs to know about an archived article to decide whether to fetch or store it again."""
+
+    id: int
+    canonical_url: str
+    site: str
+    content_hash: str
+    version: int
+    fetched_at: str
+    lastmod: str | None
+    etag: str | None
+    last_modified: str | None
+    cluster_id: int | None
+
+
+STATE_COLUMNS = "id, canonical_url, site, content_hash, version, fetched_at, lastmod, etag, last_modified, cluster_id"
+
+
+@dataclass
+class FetchInfo:
+    """How and when a page was fetched: provenance stored beside the extracted article."""
+
+    site: str
+    run_id: int | None
+    fetched_at: str
+    lastmod: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    warc_file: str | None = None
+    warc_offset: int | None = None
+
+
+class Archive:
+    def __init__(self, path: str | Path, *, batch_size: int = 50, batch_seconds: float = 2.0) -> None:
+        self.path = Path(path)
+        self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self.db = sqlite_utils.Database(self.path)
+        self.conn = self.db.conn
+        configure_connection(self.conn)
+        self.db.enable_wal()
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(self.db)
+        self._pending = 0
+        self._batch_started = 0.0
+
+    # -- transactions -------------------------------------------------
+    def _write(self) -> None:
+        """Note one more write in the open batch, opening the batch if needed."""
+        if not self.conn.in_transaction:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._batch_started = time.monotonic()
+        self._pending += 1
+
+    def commit_if_due(self) -> None:
+        if self._pending >= self.batch_size or (
+            self._pending and time.monotonic() - self._batch_started >= self.batch_seconds
+        ):
+            self.commit()
+
+    def commit(self) -> None:
+        self.db.commit()
+        self._pending = 0
+
+    def close(self) -> None:
+        """Commit, fold the WAL back into the main file, and close."""
+        self.commit()
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.close()
+
+    # -- crawl runs ---------------------------------------------------
+    def start_run(self, spider: str) -> int:
+        self.commit()
+        with self.db.atomic():
+            cursor = self.conn.execute(
+                "INSERT INTO crawl_runs (started_at, spider, status) VALUES (?, ?, 'running')",
+                (utc_now(), spider),
+            )
+        return int(cursor.lastrowid)
+
+    def finish_run(self, run_id: int, counts: dict[str, Any], status: str) -> None:
+        self.commit()
+        with self.db.atomic():
+            self.conn.execute(
+                "UPDATE crawl_runs SET finished_at = ?, counts = ?, status = ? WHERE id = ?",
+                (utc_now(), json.dumps(counts, ensure_ascii=False, sort_keys=True), status, run_id),
+            )
+
+    def record_site_run(self, run_id: int, site: str, pages: int, articles: int, counts: dict, fill_rates: dict, health: list[str]) -> None:
+        self.commit()
+        with self.db.atomic():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO site_runs (run_id, site, pages, articles, counts, fill_rates, health) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (run_id, site, pages, articles, json.dumps(counts, sort_keys=True), json.dumps(fill_rates, sort_keys=True), json.dumps(health, ensure_ascii=False)),
+            )
+
+    def site_history(self, site: str, *, before_run: int | None, limit: int = 5) -> list[dict[str, Any]]:
+        """The site's most recent recorded runs before `before_run`, newest first (for health checks)."""
+        rows = self.conn.execute(
+            "SELECT counts, fill_rates FROM site_runs WHERE site = ? AND run_id < ? ORDER BY run_id DESC LIMIT ?",
+            (site, before_run or 1 << 62, limit),
+        )
+        return [{"counts": json.loads(c or "{}"), "fill_rates": json.loads(f or "{}")} for c, f in rows]
+
+    # -- lookups ------------------------------------------------------
+    def article_state(self, canonical_url: str) -> ArticleState | None:
+        row = self.conn.execute(
+            f"SELECT {STATE_COLUMNS} FROM articles WHERE canonical_url = ?", (canonical_url,)
+        ).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                f"SELECT {', '.join('a.' + c.strip() for c in STATE_COLUMNS.split(','))} "
+                "FROM aliases JOIN articles a ON a.id = aliases.article_id WHERE aliases.url = ?",
+                (canonical_url,),
+            ).fetchone()
+        return ArticleState(*row) if row else None
+
+    def article_state_by_id(self, article_id: int) -> ArticleState:
+        row = self.conn.execute(f"SELECT {STATE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return ArticleState(*row)
+
+    def same_text(self, site: str, content_hash: str) -> int | None:
+        """Id of an article of `site` whose current text has this hash."""
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE site = ? AND content_hash = ? ORDER BY id LIMIT 1", (site, content_hash)
+        ).fetchone()
+        return row[0] if row else None
+
+    def known_articles(self, sites: list[str]) -> KnownArticles:
+        """Every archived URL (canonical and aliases) of these sites, for the spider's skip decisions."""
+        known = KnownArticles()
+        for site in sites:
+            rows = self.conn.execute(
+                "SELECT canonical_url, id, fetched_at, lastmod, etag, last_modified FROM articles WHERE site = :site "
+                "UNION ALL SELECT al.url, a.id, a.fetched_at, a.lastmod, a.etag, a.last_modified "
+                "FROM aliases al JOIN articles a ON a.id = al.article_id WHERE a.site = :site",
+                {"site": site},
+            )
+            for url, *state in rows:
+                known.add(site, url, KnownArticle(*state))
+        return known
+
+    def recent_articles(self, site: str, since: str) -> list[tuple[int, str]]:
+        """(id, canonical_url) of live articles of `site` first seen at or after `since` (for re-checks)."""
+        return self.conn.execute(
+            "SELECT id, canonical_url FROM articles WHERE site = ? AND status = 'live' AND first_seen >= ?",
+            (site, since),
+        ).fetchall()
+
+    def iter_signatures(self) -> Iterator[tuple[int, bytes]]:
+        yield from self.conn.execute("SELECT article_id, minhash FROM signatures")
+
+    # -- writes -------------------------------------------------------
+    def insert_article(
+        self,
+        article: Article,
+        canonical_url: str,
+        content_hash: str,
+        fetch: FetchInfo,
+        *,
+        near_duplicate_of: int | None = None,
+        cluster_id: int | None = None,
+        signature: bytes | None = None,
+    ) -> int | None:
+        """Store a new article with its captions, sources, first version and index entry.
+
+        Returns the new id, or None when the canonical URL is already archived
+        (idempotent: a second insert of the same article adds nothing).
+        """
+        self._write()
+        row = self.article_row(article, content_hash, fetch)
+        row.update(
+            canonical_url=canonical_url,
+            site=fetch.site,
+            first_seen=fetch.fetched_at,
+            last_seen=fetch.fetched_at,
+            version=1,
+            near_duplicate_of=near_duplicate_of,
+        )
+        columns = ", ".join(row)
+        placeholders = ", ".join("?" for _ in row)
+        cursor = self.conn.execute(
+            f"INSERT INTO articles ({columns}) VALUES ({placeholders}) ON CONFLICT(canonical_url) DO NOTHING",
+            list(row.values()),
+        )
+        if cursor.rowcount == 0:
+            return None
+        article_id = int(cursor.lastrowid)
+        self.conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", (cluster_id or article_id, article_id))
+        self._write_children(article_id, article)
+        self._insert_version(article_id, 1, article, content_hash, fetch)
+        if signature is not None:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO signatures (article_id, minhash) VALUES (?, ?)", (article_id, signature)
+            )
+        return article_id
+
+    def add_version(
+        self, article_id: int, article: Article, content_hash: str, fetch: FetchInfo, signature: bytes | None = None
+    ) -> int:
+        """Store changed text as the next version; earlier versions stay in `article_versions`."""
+        self._write()
+        version = self.conn.execute("SELECT version FROM articles WHERE id = ?", (article_id,)).fetchone()[0] + 1
+        row = self.article_row(article, content_hash, fetch)
+        row.update(version=version, last_seen=fetch.fetched_at)
+        assignments = ", ".join(f"{column} = ?" for column in row)
+        self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), article_id])
+        self.conn.execute("DELETE FROM captions WHERE article_id = ?", (article_id,))
+        self.conn.execute("DELETE FROM sources WHERE article_id = ?", (article_id,))
+        self._write_children(article_id, article)
+        self._insert_version(article_id, version, article, content_hash, fetch)
+        if signature is not None:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO signatures (article_id, minhash) VALUES (?, ?)", (article_id, signature)
+            )
+        self.add_event(article_id, article.url, "changed", f"version {version}", fetch.run_id, fetch.fetched_at)
+        return version
+
+    def replace_extraction(self, article_id: int, article: Article, content_hash: str) -> None:
+        """Overwrite the extracted fields of the current version in place (offline re-extraction)."""
+        self._write()
+        fields = {
+            "title": article.title,
+            "lead": article.lead,
+            "body": article.body,
+            "content_hash": content_hash,
+            **self.metadata_columns(article),
+        }
+        assignments = ", ".join(f"{column} = ?" for column in fields)
+        self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*fields.values(), article_id])
+        self.conn.execute(
+            "UPDATE article_versions SET title = ?, lead = ?, body = ?, content_hash = ?, extractor = ? "
+            "WHERE article_id = ? AND version = (SELECT version FROM articles WHERE id = ?)",
+            (article.title, article.lead, article.body, content_hash, article.extractor, article_id, article_id),
+        )
+        self.conn.execute("DELETE FROM captions WHERE article_id = ?", (article_id,))
+        self.conn.execute("DELETE FROM sources WHERE article_id = ?", (article_id,))
+        self._write_children(article_id, article)
+
+    def mark_seen(self, article_id: int, seen_at: str, fetch: FetchInfo | None = None) -> None:
+        """An unchanged article was seen again: only `last_seen` (and validators) move."""
+        self._write()
+        self.conn.execute("UPDATE articles SET last_seen = ? WHERE id = ?", (seen_at, article_id))
+        if fetch is not None:
+            self.conn.execute(
+                "UPDATE articles SET lastmod = COALESCE(?, lastmod), etag = COALESCE(?, etag), "
+                "last_modified = COALESCE(?, last_modified) WHERE id = ?",
+                (fetch.lastmod, fetch.etag, fetch.last_modified, article_id),
+            )
+
+    def add_alias(self, url: str, article_id: int, kind: str, seen_at: str) -> bool:
+        """Record another URL of an archived article; False when it was known already."""
+        self._write()
+        cursor = self.conn.execute(
+            "INSERT INTO aliases (url, article_id, kind, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT(url) DO NOTHING",
+            (url, article_id, kind, seen_at),
+        )
+        return cursor.rowcount > 0
+
+    def add_event(
+        self, article_id: int | None, url: str, kind: str, detail: str | None, run_id: int | None, at: str | None = None
+    ) -> None:
+        """Record what happened to an article (changed, gone, redirected): never a deletion."""
+        self._write()
+        self.conn.execute(
+            "INSERT INTO events (article_id, url, kind, detail, at, run_id) VALUES (?, ?, ?, ?, ?, ?)",
+            (article_id, url, kind, detail, at or utc_now(), run_id),
+        )
+        if article_id is not None and kind in ("gone", "redirected"):
+            self.conn.execute("UPDATE articles SET status = ? WHERE id = ?", (kind, article_id))
+
+    # -- row building -------------------------------------------------
+    @staticmethod
+    def metadata_columns(article: Article) -> dict[str, Any]:
+        return {
+            "authors": json.dumps(article.authors, ensure_ascii=False),
+            "published": article.published,
+            "updated": article.updated,
+            "date_source": article.date_source,
+            "date_precision": article.date_precision,
+            "section": article.section,
+            "tags": json.dumps(article.tags, ensure_ascii=False),
+            "images": json.dumps(article.images, ensure_ascii=False),
+            "language": article.language,
+            "extractor": article.extractor,
+        }
+
+    def article_row(self, article: Article, content_hash: str, fetch: FetchInfo) -> dict[str, Any]:
+        return {
+            "url": article.url,
+            "title": article.title,
+            "lead": article.lead,
+            "body": article.body,
+            "content_hash": content_hash,
+            "fetched_at": fetch.fetched_at,
+            "run_id": fetch.run_id,
+            "lastmod": fetch.lastmod,
+            "etag": fetch.etag,
+            "last_modified": fetch.last_modified,
+            "warc_file": fetch.warc_file,
+            "warc_offset": fetch.warc_offset,
+            **self.metadata_columns(article),
+        }
+
+    def _write_children(self, article_id: int, article: Article) -> None:
+        self.db["captions"].insert_all(
+            {"article_id": article_id, "image_url": c.image_url, "text": c.text, "credit": c.credit, "alt": c.alt}
+            for c in article.captions
+        )
+        self.db["sources"].insert_all(
+            {"article_id": article_id, "name": s.name, "canonical": s.canonical} for s in article.sources
+        )
+        index_article(
+            self.conn, article_id, article.title, article.lead, article.body, [c.text for c in article.captions]
+        )
+
+    def _insert_version(self, article_id: int, version: int, article: Article, content_hash: str, fetch: FetchInfo) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO article_versions "
+            "(article_id, version, fetched_at, run_id, title, lead, body, content_hash, extractor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article_id, version, fetch.fetched_at, fetch.run_id, article.title, article.lead, article.body,
+             content_hash, article.extractor),
+        )

@@ -1,0 +1,96 @@
+"""Decode fetched HTML bytes to text, surviving the charset traps of Arabic sites.
+
+Old Arabic sites serve windows-1256 or ISO-8859-6 with no declaration, or declare
+utf-8 while serving cp1256. The declared (or sniffed) encoding is tried first; when
+it leaves replacement characters, or a single-byte declaration hides valid UTF-8,
+the candidates are scored by how much real Arabic they produce.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+# Latin-1 accented letters: what ISO-8859-6 Arabic turns into when read as cp1256.
+LATIN_ACCENTED = re.compile("[\u00c0-\u00ff]")
+# Runs of them: Arabic read as a Latin charset (French words rarely have three accents in a row).
+MOJIBAKE_RUN = re.compile("[\u00c0-\u00ff]{3,}")
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+FALLBACKS = ("utf-8", "cp1256", "iso8859-6")
+# Share of U+FFFD among non-ASCII characters above which the declared charset is not believed.
+MAX_REPLACEMENT_SHARE = 0.01
+BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def codec_name(label: str | None) -> str | None:
+    """Python codec name for a charset label, or None when unknown."""
+    if not label:
+        return None
+    try:
+        return codecs.lookup(label.strip().lower()).name
+    except LookupError:
+        return None
+
+
+def declared_charset(data: bytes, content_type: str | None) -> str | None:
+    """The charset the response claims: BOM, then HTTP header, then <meta> in the first 4 KiB."""
+    for bom, name in BOMS:
+        if data.startswith(bom):
+            return name
+    if content_type:
+        match = HEADER_CHARSET.search(content_type)
+        if match and codec_name(match.group(1)):
+            return codec_name(match.group(1))
+    match = META_CHARSET.search(data[:4096])
+    return codec_name(match.group(1).decode("ascii", "ignore")) if match else None
+
+
+def arabic_score(text: str) -> int:
+    """Arabic letters minus the marks of a wrong guess (replacement chars, Latin-1 accents)."""
+    return (
+        len(ARABIC_LETTER.findall(text))
+        - len(LATIN_ACCENTED.findall(text))
+        - 2 * text.count("\ufffd")
+    )
+
+
+def replacement_share(text: str) -> float:
+    non_ascii = sum(1 for ch in text if ord(ch) > 127)
+    return text.count("\ufffd") / non_ascii if non_ascii else 0.0
+
+
+def looks_like_mojibake(text: str) -> bool:
+    """Arabic bytes decoded with a Latin single-byte charset."""
+    runs = len(MOJIBAKE_RUN.findall(text))
+    return runs > 2 and runs * 3 > len(ARABIC_LETTER.findall(text))
+
+
+def is_valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode_html(data: bytes, content_type: str | None) -> str:
+    """Decode page bytes to str, correcting missing or lying charset declarations."""
+    if not data:
+        return ""
+    declared = declared_charset(data, content_type)
+    if declared and declared.startswith("utf-16"):
+        return data.decode(declared, errors="replace").lstrip("\ufeff")
+    if data.isascii():
+        return data.decode("ascii")
+    if declared != "utf-8" and is_valid_utf8(data):
+        # Valid multi-byte UTF-8 is almost never produced by chance: believe it over any label.
+        return data.decode("utf-8").lstrip("\ufeff")
+    if declared and declared not in FALLBACKS[1:]:
+        text = data.decode(declared, errors="replace")
+        if replacement_share(text) <= MAX_REPLACEMENT_SHARE and not looks_like_mojibake(text):
+            return text.lstrip("\ufeff")
+    # Declared first, so that it wins ties (a French page declared latin-1 stays latin-1).
+    names = dict.fromkeys([declared, *FALLBACKS] if declared else FALLBACKS)
+    candidates = [data.decode(name, errors="replace") for name in names]
+    return max(candidates, key=arabic_score).lstrip("\ufeff")

@@ -1,0 +1,57 @@
+"""What a crawl knows of the archive before it starts: which article URLs it already holds.
+
+Loaded once per run (one indexed query per site), so deciding whether to fetch an
+article costs a dict lookup, not a database round trip.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    id: int
+    fetched_at: str
+    lastmod: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def changed_since(self, announced: datetime | None) -> bool:
+        """True when a sitemap/feed date is newer than our copy (no date announced means no news)."""
+        if announced is None:
+            return False
+        ours = parse_iso(self.lastmod) or parse_iso(self.fetched_at)
+        return ours is None or announced > ours
+
+    def conditional_headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+
+@dataclass
+class KnownArticles:
+    by_site: dict[str, dict[str, KnownArticle]] = field(default_factory=dict)
+
+    def get(self, site: str, canonical_url: str) -> KnownArticle | None:
+        return self.by_site.get(site, {}).get(canonical_url)
+
+    def add(self, site: str, url: str, article: KnownArticle) -> None:
+        self.by_site.setdefault(site, {})[url] = article
+
+    def __len__(self) -> int:
+        return sum(len(urls) for urls in self.by_site.values())

@@ -1,0 +1,130 @@
+"""Run one crawl of one or more catalog sites into an archive, in this process.
+
+`run_crawl` is the Python twin of `python -m crawler crawl`: it takes the lock,
+runs Scrapy, and returns the recorded run with its counts and an exit code.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+from crawler.catalog import Site
+from crawler.lock import ArchiveLock
+
+EXIT_OK = 0
+EXIT_SITE_FAILED = 1
+EXIT_USAGE = 2
+EXIT_UNHEALTHY = 3
+EXIT_BUSY = 75  # EX_TEMPFAIL: another run holds the archive; try again later
+EXIT_INTERRUPTED = 130
+
+# Loopback servers answer in microseconds: politeness delays are for real newsrooms.
+LOCAL_SITE_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0.05, "CONCURRENT_REQUESTS_PER_DOMAIN": 4}
+
+
+@dataclass
+class RunResult:
+    run_id: int | None
+    status: str
+    counts: dict[str, Any]
+    site_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    health: dict[str, list[str]] = field(default_factory=dict)
+
+    def summary_line(self, db_path: str | Path) -> str:
+        c = self.counts
+        sites = ",".join(self.site_counts) or "-"
+        line = (
+            f"run {self.run_id} {self.status} [{sites}]: {c.get('new', 0)} new, {c.get('updated', 0)} updated, "
+            f"{c.get('duplicates', 0)} duplicates, {c.get('unchanged', 0)} unchanged, {c.get('failures', 0)} failures, "
+            f"{c.get('requests', 0)} requests, {c.get('seconds', 0)} s -> {db_path}"
+        )
+        flagged = [f"{site}: {'; '.join(flags)}" for site, flags in self.health.items() if flags]
+        if flagged:
+            line += " | HEALTH " + " | ".join(flagged)
+        return line
+
+    def failed_sites(self) -> list[str]:
+        """Sites that produced nothing at all: no page fetched and no article archived or skipped as known."""
+        return [name for name, c in self.site_counts.items() if c.get("pages", 0) == 0 and c.get("known", 0) == 0]
+
+    def exit_code(self, fail_on_health: bool = False) -> int:
+        if self.status == "interrupted":
+            return EXIT_INTERRUPTED
+        if self.failed_sites():
+            return EXIT_SITE_FAILED
+        if fail_on_health and any(self.health.values()):
+            return EXIT_UNHEALTHY
+        return EXIT_OK
+
+
+def build_settings(db_path: str | Path, overrides: dict[str, Any] | None = None):
+    settings = get_project_settings()
+    settings.set("ARCHIVE_PATH", str(db_path), priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def add_rotating_log(path: str | Path, level: str = "INFO") -> None:
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+    handler.setLevel(level)
+    logging.getLogger().addHandler(handler)
+
+
+def run_crawl(
+    sites: list[Site],
+    db_path: str | Path,
+    *,
+    refresh: bool = False,
+    max_articles: int = 0,
+    max_pages: int = 0,
+    since: datetime | None = None,
+    settings: dict[str, Any] | None = None,
+    log_file: str | Path | None = None,
+) -> RunResult:
+    """Crawl `sites` into the archive at `db_path`; raises `ArchiveBusy` when another run holds it."""
+    from spiders.news import NewsSpider
+
+    overrides = dict(settings or {})
+    if max_pages:
+        overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
+    with ArchiveLock(db_path):
+        process = CrawlerProcess(build_settings(db_path, overrides))
+        if log_file:
+            add_rotating_log(log_file)
+        crawler = process.create_crawler(NewsSpider)
+        process.crawl(crawler, sites=sites, refresh=refresh, max_articles=max_articles, since=since)
+        process.start()
+    session = getattr(crawler, "_archive_session", None)
+    run_id = session.run_id if session else None
+    return load_run(db_path, run_id)
+
+
+def load_run(db_path: str | Path, run_id: int | None) -> RunResult:
+    """Read a recorded run (the latest when `run_id` is None) back from the archive."""
+    conn = sqlite3.connect(db_path)
+    try:
+        query = "SELECT id, status, counts FROM crawl_runs " + ("WHERE id = ?" if run_id else "ORDER BY id DESC LIMIT 1")
+        row = conn.execute(query, (run_id,) if run_id else ()).fetchone()
+        if row is None:
+            return RunResult(None, "failed", {})
+        site_rows = conn.execute("SELECT site, counts, health FROM site_runs WHERE run_id = ?", (row[0],)).fetchall()
+    finally:
+        conn.close()
+    return RunResult(
+        run_id=row[0],
+        status=row[1],
+        counts=json.loads(row[2] or "{}"),
+        site_counts={site: json.loads(counts or "{}") for site, counts, _ in site_rows},
+        health={site: json.loads(health or "[]") for site, _, health in site_rows},
+    )

@@ -1,0 +1,53 @@
+"""Scrapy settings: polite by default.
+
+Anything an operator may want to change per run is a command-line option of
+`python -m crawler crawl` (which overrides these) or a `-s NAME=VALUE` with
+`scrapy crawl news`.
+"""
+BOT_NAME = "arabic-news-archiver"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Identify ourselves, with a way to reach the operator (set CONTACT in your deployment).
+CONTACT = "mailto:crawler-operator@example.org"
+USER_AGENT = f"ArabicNewsArchiver/0.1 (+https://github.com/arabic-news-archiver; {CONTACT})"
+
+# Politeness.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# Discovery is breadth-first and shallow: articles come from sitemaps, feeds and listings.
+DEPTH_LIMIT = 4
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractStage": 100,
+    "pipelines.dedup.DedupStage": 200,
+    "pipelines.store.ArchiveStage": 300,
+}
+
+# Our own settings.
+ARCHIVE_PATH = "archive.db"
+SITE_CATALOG = ""  # empty: the bundled crawler/sites.toml
+CRAWL_SITES = ""  # comma-separated catalog names (or use -a site=NAME)
+REFRESH_KNOWN = False  # fetch archived article URLs again even when nothing says they changed
+MAX_ARTICLES = 0  # stop after this many article pages were fetched (0 = no bound)
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,44 @@
+"""The state the pipeline stages share during one crawl: the archive connection, the run, the near-duplicate index.
+
+One session per crawler, created by whichever stage asks first, so every stage
+sees the writes of the open batch and the run is recorded exactly once.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from archive.store import Archive
+from crawler.neardup import NearDupIndex
+
+SESSION_ATTRIBUTE = "_archive_session"
+
+
+@dataclass
+class ArchiveSession:
+    archive: Archive
+    neardup: NearDupIndex
+    run_id: int | None = None
+    counts: Counter = field(default_factory=Counter)  # (site, outcome) -> n
+    fill: Counter = field(default_factory=Counter)  # (site, field) -> articles with that field filled
+
+    @classmethod
+    def of(cls, crawler) -> "ArchiveSession":
+        session = getattr(crawler, SESSION_ATTRIBUTE, None)
+        if session is None:
+            settings = crawler.settings
+            archive = Archive(settings.get("ARCHIVE_PATH"), batch_size=settings.getint("ARCHIVE_BATCH_SIZE", 50))
+            neardup = NearDupIndex(threshold=settings.getfloat("NEAR_DUPLICATE_THRESHOLD", 0.8))
+            neardup.load(archive.iter_signatures())
+            session = cls(archive=archive, neardup=neardup)
+            setattr(crawler, SESSION_ATTRIBUTE, session)
+        return session
+
+    def tally(self, site: str, outcome: str) -> None:
+        self.counts[(site, outcome)] += 1
+
+    def totals(self) -> Counter:
+        totals: Counter = Counter()
+        for (_, outcome), n in self.counts.items():
+            totals[outcome] += n
+        return totals

@@ -1,0 +1,153 @@
+"""Stage 3: apply the dedup decision to the archive, and record the crawl run."""
+from __future__ import annotations
+
+import logging
+import time
+
+from scrapy import signals
+
+from archive.store import FetchInfo
+from crawler.health import assess, fill_rates
+from crawler.items import CrawledArticle
+from pipelines.session import ArchiveSession
+
+logger = logging.getLogger(__name__)
+
+# How a close reason from Scrapy is recorded in crawl_runs.status.
+RUN_STATUS = {"finished": "finished", "shutdown": "interrupted", "cancelled": "interrupted"}
+
+
+class ArchiveStage:
+    def __init__(self, session: ArchiveSession, spider_name: str = "news") -> None:
+        self.session = session
+        self.spider_name = spider_name
+        self.started = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "ArchiveStage":
+        stage = cls(ArchiveSession.of(crawler), crawler.spidercls.name)
+        stage.crawler = crawler
+        crawler.signals.connect(stage.spider_closed, signal=signals.spider_closed)
+        return stage
+
+    def open_spider(self) -> None:
+        self.session.run_id = self.session.archive.start_run(self.spider_name)
+        self.started = time.monotonic()
+
+    def process_item(self, item: CrawledArticle) -> CrawledArticle:
+        page, archive = item.page, self.session.archive
+        fetch = FetchInfo(
+            site=page.site,
+            run_id=self.session.run_id,
+            fetched_at=page.fetched_at,
+            lastmod=page.lastmod,
+            etag=page.etag,
+            last_modified=page.last_modified,
+        )
+        outcome = self.apply(item, fetch)
+        self.session.tally(page.site, outcome)
+        archive.commit_if_due()
+        return item
+
+    def apply(self, item: CrawledArticle, fetch: FetchInfo) -> str:
+        """Write one item; returns the outcome counted in the run summary."""
+        archive, page = self.session.archive, item.page
+        if item.decision == "new":
+            article_id = archive.insert_article(
+                item.article, item.canonical_url, item.content_hash, fetch,
+                near_duplicate_of=item.near_duplicate_of, cluster_id=item.cluster_id, signature=item.signature,
+            )
+            if article_id is None:  # another writer stored it first: idempotent
+                return "unchanged"
+            self.session.neardup.add(article_id, item.signature)
+            self.record_aliases(item, article_id)
+            self.count_fill(item)
+            return "near_duplicate" if item.near_duplicate_of else "new"
+        if item.decision == "version":
+            archive.add_version(item.existing_id, item.article, item.content_hash, fetch, item.signature)
+            if item.signature is not None:
+                self.session.neardup.add(item.existing_id, item.signature)
+            self.count_fill(item)
+            return "updated"
+        if item.decision == "alias":
+            archive.add_alias(item.canonical_url, item.existing_id, "same-text", page.fetched_at)
+            self.record_aliases(item, item.existing_id)
+            return "duplicate"
+        if item.decision == "gone":
+            archive.add_event(item.existing_id, page.url, "gone", f"HTTP {page.status}", fetch.run_id, page.fetched_at)
+            return "gone"
+        archive.mark_seen(item.existing_id, page.fetched_at, fetch)
+        return "unchanged"
+
+    def record_aliases(self, item: CrawledArticle, article_id: int) -> None:
+        """URLs that led to this article other than its canonical one (redirects, variants)."""
+        page = item.page
+        for url, kind in [(page.url, "variant"), *((u, "redirect") for u in page.redirect_urls)]:
+            if url != item.canonical_url:
+                self.session.archive.add_alias(url, article_id, kind, page.fetched_at)
+
+    def count_fill(self, item: CrawledArticle) -> None:
+        """Field fill counters for site health: which fields this article came with."""
+        article, site = item.article, item.page.site
+        filled = {
+            "body": bool(article.body),
+            "title": bool(article.title),
+            "date": bool(article.published),
+            "authors": bool(article.authors),
+            "captions": bool(article.captions),
+            "sources": bool(article.sources),
+        }
+        self.session.fill[(site, "articles")] += 1
+        for name, present in filled.items():
+            self.session.fill[(site, name)] += int(present)
+
+    def record_site(self, site: str, stats: dict) -> None:
+        """Per-site counts, fill-rates and health flags of this run, compared with the site's recent runs."""
+        session = self.session
+        prefix = f"site/{site}/"
+        site_stats = {k[len(prefix):]: v for k, v in stats.items() if k.startswith(prefix)}
+        outcomes = {outcome: n for (name, outcome), n in session.counts.items() if name == site}
+        extracted = sum(n for outcome, n in outcomes.items() if outcome != "not_article")
+        counts = {
+            "pages": sum(v for k, v in site_stats.items() if k.startswith("fetched/") or k.startswith("discovery/")),
+            "article_pages": site_stats.get("fetched/status_200", 0),
+            "discovered": site_stats.get("requested/articles", 0) + sum(
+                v for k, v in site_stats.items() if k.startswith("skipped/")),
+            "known": site_stats.get("skipped/already_archived", 0),
+            "extracted": extracted,
+            "failures": sum(v for k, v in site_stats.items() if k.startswith("failures/")),
+            **outcomes,
+        }
+        filled = {name: n for (name_site, name), n in session.fill.items() if name_site == site}
+        rates = fill_rates(filled)
+        flags = assess(counts, rates, session.archive.site_history(site, before_run=session.run_id))
+        for flag in flags:
+            logger.warning("site %s health: %s", site, flag)
+        articles = outcomes.get("new", 0) + outcomes.get("near_duplicate", 0) + outcomes.get("updated", 0)
+        session.archive.record_site_run(session.run_id, site, counts["pages"], articles, counts, rates, flags)
+
+    def spider_closed(self, spider, reason: str) -> None:
+        session = self.session
+        stats = self.crawler.stats.get_stats()
+        totals = session.totals()
+        failures = sum(v for k, v in stats.items() if k.startswith("site/") and "/failures/" in k)
+        counts = {
+            "new": totals["new"] + totals["near_duplicate"],
+            "near_duplicates": totals["near_duplicate"],
+            "updated": totals["updated"],
+            "unchanged": totals["unchanged"],
+            "duplicates": totals["duplicate"],
+            "gone": totals["gone"],
+            "not_article": totals["not_article"],
+            "failures": failures,
+            "requests": stats.get("downloader/request_count", 0),
+            "skipped_known": sum(v for k, v in stats.items() if k.endswith("/skipped/already_archived")),
+            "seconds": round(time.monotonic() - self.started, 2),
+            "close_reason": reason,
+        }
+        status = RUN_STATUS.get(reason, "finished" if reason.startswith("closespider") else reason)
+        for site in {s.name for s in getattr(spider, "sites", [])}:
+            self.record_site(site, stats)
+        session.archive.finish_run(session.run_id, counts, status)
+        session.archive.close()
+        logger.info("run %s %s: %s", session.run_id, status, counts)

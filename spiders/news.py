@@ -1,0 +1,268 @@
+"""The one generic news spider: discovery and fetching only, driven by the site catalog.
+
+Every run re-reads robots.txt sitemaps, news sitemaps, feeds and listing pages
+(they are cheap and are where new articles appear), and requests an article
+page only when the archive does not have it yet, or when its sitemap `lastmod`
+/ feed date is newer than our copy, or when `refresh` asks. The archive, not
+Scrapy's JOBDIR, is the memory between runs.
+"""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import lxml.etree
+import scrapy
+from scrapy.http import Response
+from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog, resolve_sites
+from crawler.items import CrawledArticle, FetchedPage
+from crawler.known import KnownArticles
+from crawler.urls import canonicalize_url
+
+FEED_PARSER = lxml.etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+GZIP_MAGIC = b"\x1f\x8b"
+ARTICLE_STATUSES = [304, 404, 410]
+
+
+def parse_when(value: str | None) -> datetime | None:
+    """Parse an ISO 8601 or RFC 822 date from a sitemap or feed; naive means UTC; None when unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def feed_entries(body: bytes) -> Iterator[tuple[str, str | None]]:
+    """(link, date) of every RSS item or Atom entry; hostile or broken XML yields what it can."""
+    try:
+        root = lxml.etree.fromstring(body, FEED_PARSER)
+    except lxml.etree.XMLSyntaxError:
+        return
+    if root is None:
+        return
+    for entry in root.xpath("//*[local-name()='item' or local-name()='entry']"):
+        link = entry.xpath("string(*[local-name()='link'][not(@rel) or @rel='alternate'][1]/@href)") or entry.xpath(
+            "string(*[local-name()='link'][1])"
+        )
+        date = entry.xpath(
+            "string(*[local-name()='updated' or local-name()='pubDate' or local-name()='published'][1])"
+        )
+        if link.strip():
+            yield link.strip(), (date.strip() or None)
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(
+        self,
+        sites: list[Site] | None = None,
+        known: KnownArticles | None = None,
+        *,
+        refresh: bool = False,
+        max_articles: int = 0,
+        since: datetime | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.sites = sites or []
+        self.known = known or KnownArticles()
+        self.refresh = refresh
+        self.max_articles = max_articles
+        self.since = since
+        self.scheduled: set[str] = set()  # canonical URLs requested this run
+        self.listing_links = {
+            site.name: LinkExtractor(allow_domains=site.domains, unique=True) for site in self.sites
+        }
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
+        """Settings are read here only; `-a site=NAME[,NAME]`, `-a url=URL`, `-a base_url=URL` also work."""
+        settings = crawler.settings
+        if "sites" not in kwargs or isinstance(kwargs["sites"], str):
+            names = kwargs.pop("site", None) or kwargs.pop("sites", None) or settings.get("CRAWL_SITES") or ""
+            catalog = load_catalog(settings.get("SITE_CATALOG") or DEFAULT_CATALOG)
+            kwargs["sites"] = resolve_sites(
+                [n for n in names.split(",") if n], base_url=kwargs.pop("base_url", None),
+                url=kwargs.pop("url", None), catalog=catalog,
+            )
+        if "known" not in kwargs:
+            kwargs["known"] = load_known(settings.get("ARCHIVE_PATH"), [s.name for s in kwargs["sites"]])
+        kwargs.setdefault("refresh", settings.getbool("REFRESH_KNOWN"))
+        kwargs.setdefault("max_articles", settings.getint("MAX_ARTICLES"))
+        spider = cls(*args, **kwargs)
+        spider._set_crawler(crawler)
+        return spider
+
+    # -- discovery ----------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for site in self.sites:
+            for url in site.sitemaps:
+                yield scrapy.Request(url, self.parse_sitemap, cb_kwargs={"site": site}, dont_filter=True,
+                                     errback=self.discovery_failed, priority=10)
+            for url in site.feeds:
+                yield scrapy.Request(url, self.parse_feed, cb_kwargs={"site": site}, dont_filter=True,
+                                     errback=self.discovery_failed, priority=10)
+            for url in site.start_urls:
+                yield scrapy.Request(url, self.parse_listing, cb_kwargs={"site": site}, dont_filter=True,
+                                     errback=self.discovery_failed, priority=5)
+
+    def parse_sitemap(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        self.count(site, "discovery/sitemaps")
+        if response.url.endswith("/robots.txt"):
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
+                yield response.follow(url, self.parse_sitemap, cb_kwargs={"site": site}, errback=self.discovery_failed)
+            return
+        body = self.sitemap_body(response)
+        try:
+            sitemap = Sitemap(body)
+        except (lxml.etree.XMLSyntaxError, StopIteration):
+            self.logger.warning("skipping unreadable sitemap %s", response.url)
+            self.count(site, "discovery/bad_sitemaps")
+            return
+        for entry in sitemap:
+            loc = entry.get("loc")
+            if not loc:
+                continue
+            if sitemap.type == "sitemapindex":
+                if site.owns(loc):
+                    yield scrapy.Request(loc, self.parse_sitemap, cb_kwargs={"site": site}, errback=self.discovery_failed)
+            else:
+                yield from self.article_request(site, loc, entry.get("lastmod"))
+
+    def sitemap_body(self, response: Response) -> bytes:
+        body = response.body
+        if body[:2] == GZIP_MAGIC:
+            max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
+            body = gunzip(body, max_size=max_size)
+        return body
+
+    def parse_feed(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        self.count(site, "discovery/feeds")
+        for link, date in feed_entries(response.body):
+            url = response.urljoin(link)
+            if not site.owns(url):
+                continue
+            # Feeds list articles by definition, so their links are followed even when they
+            # redirect (tracking hops) or do not match the article pattern; extraction decides.
+            yield from self.article_request(site, url, date, trusted=True)
+
+    def parse_listing(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+        self.count(site, "discovery/listings")
+        if not hasattr(response, "text"):
+            return
+        for link in self.listing_links[site.name].extract_links(response):
+            if site.is_article_url(link.url):
+                yield from self.article_request(site, link.url, None)
+            elif site.is_listing_url(link.url):
+                yield response.follow(link.url, self.parse_listing, cb_kwargs={"site": site},
+                                      errback=self.discovery_failed, priority=5)
+
+    # -- fetching -----------------------------------------------------
+    def article_request(self, site: Site, url: str, lastmod: str | None, *, trusted: bool = False) -> Iterator[scrapy.Request]:
+        """One request per canonical article URL per run, and none for archived, unchanged articles."""
+        if not (trusted or site.is_article_url(url)):
+            return
+        canonical = canonicalize_url(url, site_domains=site.domains)
+        if canonical in self.scheduled:
+            return
+        self.scheduled.add(canonical)
+        when = parse_when(lastmod)
+        if self.since and when and when < self.since:
+            self.count(site, "skipped/older_than_since")
+            return
+        known = self.known.get(site.name, canonical)
+        if known and not self.refresh and not known.changed_since(when):
+            self.count(site, "skipped/already_archived")
+            return
+        if self.max_articles and self.crawler.stats.get_value("requested/articles", 0) >= self.max_articles:
+            self.count(site, "skipped/max_articles")
+            return
+        self.count(site, "requested/articles", global_too=True)
+        headers = known.conditional_headers() if known else {}
+        yield scrapy.Request(
+            url,
+            self.parse_article,
+            headers=headers,
+            cb_kwargs={"site": site, "lastmod": lastmod, "known_id": known.id if known else None},
+            meta={"handle_httpstatus_list": ARTICLE_STATUSES},
+            errback=self.article_failed,
+        )
+
+    def parse_article(self, response: Response, site: Site, lastmod: str | None, known_id: int | None) -> Iterator[CrawledArticle]:
+        self.count(site, f"fetched/status_{response.status}")
+        if response.status in (404, 410) and known_id is None:
+            self.logger.info("skipping %s: HTTP %s", response.url, response.status)
+            return
+        yield CrawledArticle(page=self.fetched_page(response, site, lastmod, known_id))
+
+    def fetched_page(self, response: Response, site: Site, lastmod: str | None, known_id: int | None) -> FetchedPage:
+        headers = response.headers
+        return FetchedPage(
+            url=response.url,
+            site=site.name,
+            status=response.status,
+            body=response.body,
+            content_type=header(headers, b"Content-Type"),
+            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            lastmod=lastmod,
+            etag=header(headers, b"ETag"),
+            last_modified=header(headers, b"Last-Modified"),
+            redirect_urls=list(response.meta.get("redirect_urls", [])),
+            known_id=known_id,
+            request_headers=decode_headers(response.request.headers) if response.request else {},
+            response_headers=decode_headers(headers),
+        )
+
+    # -- bookkeeping --------------------------------------------------
+    def count(self, site: Site, key: str, *, global_too: bool = False) -> None:
+        self.crawler.stats.inc_value(f"site/{site.name}/{key}")
+        if global_too:
+            self.crawler.stats.inc_value(key)
+
+    def discovery_failed(self, failure) -> None:
+        site = failure.request.cb_kwargs.get("site")
+        self.logger.warning("discovery request failed: %s (%s)", failure.request.url, failure.getErrorMessage())
+        if site:
+            self.count(site, "failures/discovery")
+
+    def article_failed(self, failure) -> None:
+        site = failure.request.cb_kwargs.get("site")
+        self.logger.warning("article request failed: %s (%s)", failure.request.url, failure.getErrorMessage())
+        if site:
+            self.count(site, "failures/articles")
+
+
+def load_known(archive_path: str | None, site_names: list[str]) -> KnownArticles:
+    if not archive_path:
+        return KnownArticles()
+    from archive.store import Archive
+
+    archive = Archive(archive_path)
+    try:
+        return archive.known_articles(site_names)
+    finally:
+        archive.close()
+
+
+def header(headers: Any, name: bytes) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def decode_headers(headers: Any) -> dict[str, str]:
+    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in headers.items()}

@@ -1,0 +1,154 @@
+"""Near-duplicate index: syndicated copies match, different stories do not, state survives restarts."""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler.identity import shingles
+from crawler.neardup import NearDupIndex
+
+REPO = Path(__file__).resolve().parents[1]
+
+# An agency story as Al Jazeera ran it (from /work/shared/seed-article.txt).
+AGENCY_TITLE = "تقدم للنظام بدير الزور وغارات بحماة وإدلب"
+AGENCY_BODY = """أعلن النظام السوري أن قواته كثفت عملياتها ضد تنظيم الدولة الإسلامية بمدينة الميادين بريف دير الزور، وسط عشرات الغارات الجوية، كما استهدفت الغارات ريفي إدلب وحماة، بينما قتل سبعة عناصر من هيئة تحرير الشام في تفجير بإدلب.
+
+وقالت وكالة سانا الرسمية للأنباء إن قوات النظام كثفت عملياتها بمدينة الميادين جنوب شرق دير الزور، وسيطرت على قرية الطيبة، كما تقدمت من الجهة الغربية داخل الميادين، ودمرت تحصينات ومقرات لتنظيم الدولة بمواقع عدة.
+
+من جانبها قالت مصادر محلية إن عشرات الغارات الجوية استهدفت مدن وبلدات الميادين والعشارة والقورية ومحكان بريف دير الزور الشرقي، مما تسبب في تدمير واسع في ممتلكات المدنيين.
+
+وقال مراسل الجزيرة إن ريف إدلب الجنوبي شهد غارات جوية روسية وسورية خلال الليلة الماضية، مضيفا أن سبعة عناصر من هيئة تحرير الشام وطفلين قتلا وأصيب مدنيون آخرون بجروح إثر انفجار عبوة ناسفة في سيارة تابعة للهيئة ببلدة أرمناز.
+
+كما استهدفت مروحيات النظام بالبراميل المتفجرة والألغام البحرية مدينة اللطامنة بريف حماة الشمالي، بينما سيطرت هيئة تحرير الشام على قرى عديدة بالريف الشرقي بعد اشتباكات مع تنظيم الدولة.
+
+وفي ريف دمشق الغربي، قالت مصادر للجزيرة إن اشتباكات اندلعت بمنطقتي الزيات وفي ردعيا بين المعارضة المسلحة وقوات النظام، بالتزامن مع قصف بالبراميل المتفجرة والمدفعية، وأكدت المصادر أن المعارضة كبّدت قوات النظام خسائر بالعتاد والأرواح.
+
+وقال مصدر في فصيل جيش الإسلام إنه تم التوافق على اتفاق جديد لخفض التصعيد في حي القدم جنوب دمشق، موضحا أنه ذهب إلى القاهرة لبحث الاتفاق مع الجانب الروسي عقب ارتفاع وتيرة الانتهاكات منذ عشرة أيام، وذلك بدعوة مصرية.
+
+وفي جنوب سوريا، قال مراسل الجزيرة إن المعارضة وهيئة تحرير الشام هاجمت مواقع فصيل خالد بن الوليد الموالي لتنظيم الدولة في ريف درعا الغربي."""
+
+# The same story on another outlet: new headline, one sentence added, tashkeel, tatweel,
+# bare alefs and a dropped hamza, Eastern digits.
+SYNDICATED_TITLE = "قوات النظام السوري تتقدم في الميادين وسط غارات مكثفة"
+SYNDICATED_BODY = (
+    AGENCY_BODY.replace("أعلن النظام السوري", "أعلَنَ النِّظامُ السوري")
+    .replace("إدلب", "ادلب")
+    .replace("الإسلامية", "الاسلامية")
+    .replace("الجزيرة", "الجـــزيرة")
+    .replace("عشرة أيام", "١٠ أيام")
+    .replace(
+        "ودمرت تحصينات ومقرات لتنظيم الدولة بمواقع عدة.",
+        "ودمرت تحصينات ومقرات لتنظيم الدولة بمواقع عدة. وأضافت الوكالة أن وحدات الهندسة بدأت تفكيك العبوات التي زرعها التنظيم في الأحياء الغربية.",
+    )
+)
+
+# A different article on the same topic (CNN Arabic, Syria clashes, 2013): shares vocabulary only.
+SAME_TOPIC_BODY = """دمشق، سوريا (CNN) -- أكدت جهات سورية معارضة أن فصائل مسلحة معارضة لنظام الرئيس بشار الأسد وعلى صلة بـ"الجيش الحر" تمكنت من السيطرة على مستودعات للأسلحة بريف دمشق تضم كميات من الصواريخ ومضادات الدروع، في الوقت الذي حض فيه الائتلاف الوطني السوري المعارض الفصائل الكردية والإسلامية المتقاتلة في شمالي البلاد إلى "ضبط النفس."
+
+وقال المرصد السوري لحقوق الإنسان، وهو هيئة معارضة مقرها لندن، إن مقاتلين من لواء الاسلام - جبهة النصرة- كتيبة التوحيد- قوات المغاوير - كتائب شهداء القلمون، وعدة كتائب أخرى، سيطروا على ثلاثة مستودعات للذخيرة بالقرب من بلدة قلدون في منطقة القلمون بريف دمشق.
+
+وبحسب المرصد فقد اغتنم مقاتلو الكتائب المقاتلة أسلحة مضادة للدروع وصواريخ أرض- أرض (غراد) وذخائر أخرى متنوعة, كما تجددت الاشتباكات بين مقاتلين من الكتائب المقاتلة من طرف والقوات النظامية ومسلحين من اللجان الشعبية التابعة لها من الطائفة الشيعية من طرف آخر في منطقة السيدة زينب.
+
+وفي محافظة الحسكة شمال شرقي البلاد، أفاد المرصد عن اشتباكات دارت بعد منتصف ليل الجمعة - السبت، في محيط بلدة تل حلف قرب مدينة رأس العين بين و"حدات حماية الشعب" الكردية، ومقاتلي ما يعرف بـ"الدولة الإسلامية في العراق والشام" وجبهة النصرة وبعض الكتائب المقاتلة من طرف آخر."""
+
+# A follow-up that reuses the agency lead paragraph, then tells a different story.
+FOLLOW_UP_BODY = AGENCY_BODY.split("\n\n")[0] + "\n\n" + SAME_TOPIC_BODY.split("\n\n", 1)[1]
+
+# sha256 of the signature of AGENCY_BODY at the defaults, computed once and stored: if this
+# changes, every signature in existing archives stops matching.
+AGENCY_SIGNATURE_SHA256 = "REPLACE_ME"
+
+
+def text(title: str, body: str) -> str:
+    return f"{title}\n\n{body}"
+
+
+@pytest.fixture()
+def index() -> NearDupIndex:
+    return NearDupIndex()
+
+
+def test_syndicated_copy_is_a_near_duplicate(index: NearDupIndex) -> None:
+    index.add(1, index.signature(text(AGENCY_TITLE, AGENCY_BODY)))
+    copy = index.signature(text(SYNDICATED_TITLE, SYNDICATED_BODY))
+    assert index.query(copy) == [1]
+    assert index.similarity(copy, index.signature(text(AGENCY_TITLE, AGENCY_BODY))) >= 0.8
+
+
+def test_different_article_on_same_topic_is_not(index: NearDupIndex) -> None:
+    index.add(1, index.signature(text(AGENCY_TITLE, AGENCY_BODY)))
+    assert index.query(index.signature(SAME_TOPIC_BODY)) == []
+    assert index.query(index.signature(FOLLOW_UP_BODY)) == []
+
+
+def test_query_verifies_candidates_against_the_threshold() -> None:
+    strict = NearDupIndex(threshold=0.99)
+    strict.add(1, strict.signature(AGENCY_BODY))
+    assert strict.query(strict.signature(SYNDICATED_BODY)) == []
+    assert strict.query(strict.signature(AGENCY_BODY)) == [1]
+
+
+def test_signature_is_compact_bytes_that_round_trip(index: NearDupIndex) -> None:
+    signature = index.signature(AGENCY_BODY)
+    assert isinstance(signature, bytes) and len(signature) == 128 * 4
+    stored = memoryview(bytearray(signature))  # what a SQLite BLOB column may hand back
+    fresh = NearDupIndex()
+    fresh.load([(7, stored)])
+    assert fresh.query(signature) == [7]
+    assert fresh.signature(AGENCY_BODY) == signature
+
+
+def test_signature_is_stable_across_processes_and_versions(index: NearDupIndex) -> None:
+    assert hashlib.sha256(index.signature(AGENCY_BODY)).hexdigest() == AGENCY_SIGNATURE_SHA256
+    code = (
+        "import sys, hashlib; from crawler.neardup import NearDupIndex; "
+        "print(hashlib.sha256(NearDupIndex().signature(sys.stdin.read())).hexdigest())"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], input=AGENCY_BODY, capture_output=True, text=True, cwd=REPO, env=env, check=True
+    )
+    assert result.stdout.strip() == AGENCY_SIGNATURE_SHA256
+
+
+def test_load_rebuilds_an_index_that_answers_the_same_queries() -> None:
+    bodies = {1: AGENCY_BODY, 2: SAME_TOPIC_BODY, 3: FOLLOW_UP_BODY}
+    live = NearDupIndex()
+    stored = []
+    for key, body in bodies.items():
+        signature = live.signature(body)
+        live.add(key, signature)
+        stored.append((key, signature))
+    rebuilt = NearDupIndex()
+    rebuilt.load(stored)
+    assert len(rebuilt) == len(live) == 3
+    probes = [SYNDICATED_BODY, SAME_TOPIC_BODY, FOLLOW_UP_BODY, "نص قصير لا علاقة له بأي شيء هنا"]
+    for probe in probes:
+        assert rebuilt.query(rebuilt.signature(probe)) == live.query(live.signature(probe))
+    assert rebuilt.query(rebuilt.signature(SYNDICATED_BODY)) == [1]
+
+
+def test_empty_texts_are_not_duplicates_of_each_other(index: NearDupIndex) -> None:
+    index.add(1, index.signature(""))
+    assert index.query(index.signature("  ، . ")) == []
+    assert len(index) == 1
+
+
+def test_bad_input_is_rejected(index: NearDupIndex) -> None:
+    signature = index.signature(AGENCY_BODY)
+    index.add(1, signature)
+    with pytest.raises(ValueError):
+        index.add(1, signature)
+    with pytest.raises(ValueError):
+        index.load([(2, signature[:-4])])
+    with pytest.raises(ValueError):
+        index.query(b"short")
+
+
+def test_shingles_fold_spelling_variants() -> None:
+    assert shingles("أعلَنَ النِّظامُ السوري في إدلب", size=2) == shingles("اعلن النظام السوري في ادلب", size=2)
