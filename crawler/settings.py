@@ -36,6 +36,23 @@ DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
+# Politeness and traps (crawler/middlewares.py documents each setting): robots.txt Crawl-delay as a
+# floor AutoThrottle cannot go under, Retry-After honoured on 429/503 for the whole host, trap URLs dropped.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.TrapGuardMiddleware": 60,
+    "crawler.middlewares.CrawlDelayMiddleware": 110,
+    "crawler.middlewares.RetryAfterMiddleware": 560,
+}
+POLITE_MAX_CRAWL_DELAY = 60
+POLITE_MAX_RETRY_AFTER = 120
+POLITE_RETRY_AFTER_TIMES = 3
+POLITE_RETRY_BACKOFF = 5
+TRAP_MAX_URL_LENGTH = 1000
+TRAP_MAX_PATH_DEPTH = 12
+TRAP_MAX_SEGMENT_REPEATS = 2
+TRAP_MAX_PAGE = 100
+TRAP_MAX_CALENDAR_HOPS = 5
+
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractStage": 100,
     "pipelines.dedup.DedupStage": 200,
