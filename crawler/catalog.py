@@ -138,13 +138,13 @@ def resolve_sites(
     names: list[str], *, base_url: str | None = None, url: str | None = None, catalog: dict[str, Site] | None = None
 ) -> list[Site]:
     """Catalog entries by name, or an ad-hoc site for `url`; `base_url` fills in `{base}` for local sites."""
+    catalog = catalog if catalog is not None else load_catalog()
     if url:
-        from crawler.discovery import site_for_url
+        from crawler.discovery import find_site
 
-        return [site_for_url(url)]
+        return [find_site(url, catalog)]
     if not names:
         raise CatalogError("name at least one site (see `python -m crawler sites`), or give a URL")
-    catalog = catalog if catalog is not None else load_catalog()
     unknown = [n for n in names if n not in catalog]
     if unknown:
         raise CatalogError(f"unknown site(s) {', '.join(unknown)}; known: {', '.join(sorted(catalog))}")

@@ -19,6 +19,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.discovery import feeds_in_html
 from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog, resolve_sites
 from crawler.items import CrawledArticle, FetchedPage
 from crawler.known import KnownArticles
@@ -118,8 +119,8 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(url, self.parse_feed, cb_kwargs={"site": site}, dont_filter=True,
                                      errback=self.discovery_failed, priority=10)
             for url in site.start_urls:
-                yield scrapy.Request(url, self.parse_listing, cb_kwargs={"site": site}, dont_filter=True,
-                                     errback=self.discovery_failed, priority=5)
+                yield scrapy.Request(url, self.parse_listing, cb_kwargs={"site": site, "start_page": True},
+                                     dont_filter=True, errback=self.discovery_failed, priority=5)
 
     def parse_sitemap(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
         self.count(site, "discovery/sitemaps")
@@ -161,10 +162,15 @@ class NewsSpider(scrapy.Spider):
             # redirect (tracking hops) or do not match the article pattern; extraction decides.
             yield from self.article_request(site, url, date, trusted=True)
 
-    def parse_listing(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
+    def parse_listing(self, response: Response, site: Site, start_page: bool = False) -> Iterator[scrapy.Request]:
         self.count(site, "discovery/listings")
         if not hasattr(response, "text"):
             return
+        if start_page:  # a site's own page announces its feeds: catalog entries may lack some, ad-hoc sites all
+            for feed in feeds_in_html(response.body, response.url):
+                if feed not in site.feeds and site.owns(feed):
+                    yield scrapy.Request(feed, self.parse_feed, cb_kwargs={"site": site},
+                                         errback=self.discovery_failed, priority=10)
         for link in self.listing_links[site.name].extract_links(response):
             if site.is_article_url(link.url):
                 yield from self.article_request(site, link.url, None)
