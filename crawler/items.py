@@ -124,3 +124,4 @@ class CrawledArticle:
     existing_id: int | None = None
     near_duplicate_of: int | None = None
     cluster_id: int | None = None
+    warc_ref: Any = None  # archive.warc.WarcRef of the raw response, when WARC writing is on

@@ -54,6 +54,7 @@ TRAP_MAX_PAGE = 100
 TRAP_MAX_CALENDAR_HOPS = 5
 
 ITEM_PIPELINES = {
+    "pipelines.warc.WarcStage": 50,
     "pipelines.extract.ExtractStage": 100,
     "pipelines.dedup.DedupStage": 200,
     "pipelines.store.ArchiveStage": 300,
@@ -65,6 +66,12 @@ SITE_CATALOG = ""  # empty: the bundled crawler/sites.toml
 CRAWL_SITES = ""  # comma-separated catalog names (or use -a site=NAME)
 REFRESH_KNOWN = False  # fetch archived article URLs again even when nothing says they changed
 MAX_ARTICLES = 0  # stop after this many article pages were fetched (0 = no bound)
+
+# Raw responses of article pages, for provenance and offline re-extraction.
+WARC_ENABLED = True
+WARC_DIR = ""  # empty: warc/ beside the archive database
+WARC_MAX_BYTES = 100 * 1024 * 1024
+EXTRACTION_WORKERS = 0  # 0: one worker process per available core; 1: extract inline in the crawl process
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -6,6 +6,7 @@ sees the writes of the open batch and the run is recorded exactly once.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from archive.store import Archive
@@ -21,6 +22,7 @@ class ArchiveSession:
     run_id: int | None = None
     counts: Counter = field(default_factory=Counter)  # (site, outcome) -> n
     fill: Counter = field(default_factory=Counter)  # (site, field) -> articles with that field filled
+    closers: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def of(cls, crawler) -> "ArchiveSession":
@@ -33,6 +35,21 @@ class ArchiveSession:
             session = cls(archive=archive, neardup=neardup)
             setattr(crawler, SESSION_ATTRIBUTE, session)
         return session
+
+    def begin_run(self, spider_name: str) -> int:
+        """Record the crawl run once, whichever stage opens first."""
+        if self.run_id is None:
+            self.run_id = self.archive.start_run(spider_name)
+        return self.run_id
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        self.closers.append(closer)
+
+    def close(self) -> None:
+        """Run the stages' closers (e.g. WARC fsync), then commit and checkpoint the archive."""
+        for closer in self.closers:
+            closer()
+        self.archive.close()
 
     def tally(self, site: str, outcome: str) -> None:
         self.counts[(site, outcome)] += 1

@@ -31,7 +31,7 @@ class ArchiveStage:
         return stage
 
     def open_spider(self) -> None:
-        self.session.run_id = self.session.archive.start_run(self.spider_name)
+        self.session.begin_run(self.spider_name)
         self.started = time.monotonic()
 
     def process_item(self, item: CrawledArticle) -> CrawledArticle:
@@ -43,6 +43,8 @@ class ArchiveStage:
             lastmod=page.lastmod,
             etag=page.etag,
             last_modified=page.last_modified,
+            warc_file=item.warc_ref.file if item.warc_ref else None,
+            warc_offset=item.warc_ref.offset if item.warc_ref else None,
         )
         outcome = self.apply(item, fetch)
         self.session.tally(page.site, outcome)
@@ -149,5 +151,5 @@ class ArchiveStage:
         for site in {s.name for s in getattr(spider, "sites", [])}:
             self.record_site(site, stats)
         session.archive.finish_run(session.run_id, counts, status)
-        session.archive.close()
+        session.close()
         logger.info("run %s %s: %s", session.run_id, status, counts)
