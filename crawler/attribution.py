@@ -1,0 +1,169 @@
+"""Who an article comes from: source lines, datelines, trailing agency credits and bylines.
+
+Agency spellings and their canonical names live in `data/agencies.toml`, byline prefixes
+and source-line prefixes in `data/extraction.toml`; everything is matched on
+`crawler.arabic.normalize`d text.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from crawler.arabic import clean_text, normalize
+from crawler.items import Source
+
+DATA_DIR = Path(__file__).with_name("data")
+MAX_SOURCE_NAME_WORDS = 5
+MAX_AUTHOR_WORDS = 6
+MAX_DATELINE_PLACE = 50
+NAME_SEPARATORS = re.compile(r"\s*(?:\+|،|,|;|؛|/|&)\s*")
+# "و" glued to the next name: `رويترز وأسوشيتد برس`, `محمد علي وأحمد حسن`.
+CONJUNCTION = re.compile(r"\s+و(?=\S)")
+DASHES = "-–—ـ"
+DASH_CLASS = r"\-–—ـ"  # for use inside [...]
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    with open(DATA_DIR / "extraction.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=1)
+def agency_index() -> dict[str, str]:
+    """normalised spelling → canonical name."""
+    with open(DATA_DIR / "agencies.toml", "rb") as fh:
+        agencies = tomllib.load(fh)["agency"]
+    return {normalize(name): entry["canonical"] for entry in agencies for name in entry["names"]}
+
+
+def canonical_agency(name: str) -> str | None:
+    """`رويترز` → `Reuters`, `أ ف ب` → `AFP`; None for names not in the data file."""
+    key = normalize(name).strip(" ()[]«»\"'.:" + DASHES)
+    key = re.sub(r"^(وكاله|وكالة)\s+", "", key) if key not in agency_index() else key
+    return agency_index().get(key)
+
+
+def is_agency(name: str) -> bool:
+    return canonical_agency(name) is not None
+
+
+def split_names(text: str, *, keep_conjunction_part, check_first: bool = False) -> list[str]:
+    """Split `A + B`, `A، B`, `A وB` into names; a glued `و` splits only when `keep_conjunction_part`
+    accepts the pieces after it (and the first one too with `check_first`)."""
+    names: list[str] = []
+    for part in NAME_SEPARATORS.split(text):
+        pieces = CONJUNCTION.split(part)
+        checked = pieces if check_first else pieces[1:]
+        if len(pieces) > 1 and all(keep_conjunction_part(p) for p in checked):
+            names.extend(pieces)
+        else:
+            names.append(part)
+    return [n.strip(" .()[]«»\"'" + DASHES) for n in names if n.strip(" .()[]«»\"'" + DASHES)]
+
+
+def sources_from_names(names: list[str]) -> list[Source]:
+    seen: set[str] = set()
+    sources = []
+    for name in names:
+        name = clean_text(name)
+        if not name or len(name.split()) > MAX_SOURCE_NAME_WORDS or normalize(name) in seen:
+            continue
+        seen.add(normalize(name))
+        sources.append(Source(name=name, canonical=canonical_agency(name)))
+    return sources
+
+
+@lru_cache(maxsize=32)
+def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern:
+    alternatives = "|".join(re.escape(normalize(p)) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?:{alternatives})(?=[\s:：\-–—]|$)")
+
+
+def starts_with_phrase(norm_text: str, phrases) -> str | None:
+    """The phrase (normalised) that `norm_text` starts with as whole words, if any."""
+    match = phrase_pattern(tuple(phrases)).match(norm_text)
+    return match.group(0) if match else None
+
+
+SOURCE_LINE = re.compile(r"^\s*(?P<prefix>[^:：]{2,15})\s*[:：]\s*(?P<names>.+)$")
+
+
+def parse_source_line(text: str) -> list[Source] | None:
+    """`المصدر : الجزيرة + وكالات` → [الجزيرة, وكالات]; None when the text is not a source line."""
+    text = clean_text(text)
+    match = SOURCE_LINE.match(text)
+    if not match or len(text) > 120:
+        return None
+    if not starts_with_phrase(normalize(match.group("prefix")), rules()["source_prefixes"]):
+        return None
+    names = split_names(match.group("names"), keep_conjunction_part=is_agency)
+    return sources_from_names(names) or None
+
+
+PAREN_DATELINE = re.compile(r"^(?P<place>[^()\n]{0,%d}?)\s*\((?P<names>[^()]{2,40})\)\s*[%s:]" % (MAX_DATELINE_PLACE, DASH_CLASS))
+DASH_DATELINE = re.compile(
+    r"^(?P<place>[^\n%s]{2,%d}?)\s*[%s]+\s*(?P<names>[^%s\n]{2,40}?)\s*(?:[%s:]|$)"
+    % (DASH_CLASS, MAX_DATELINE_PLACE, DASH_CLASS, DASH_CLASS, DASH_CLASS)
+)
+
+
+def parse_dateline(paragraph: str) -> list[Source]:
+    """`دمشق، سوريا (CNN) --` or `القاهرة - رويترز -` at the start of the first paragraph."""
+    head = clean_text(paragraph)[:120]
+    match = PAREN_DATELINE.match(head)
+    if match and len(match.group("place").split()) <= 4:
+        names = split_names(match.group("names"), keep_conjunction_part=is_agency)
+        if all(len(n.split()) <= 3 for n in names):
+            return sources_from_names(names)
+    match = DASH_DATELINE.match(head)
+    if match and len(match.group("place").split()) <= 4:
+        names = split_names(match.group("names"), keep_conjunction_part=is_agency)
+        # Without parentheses only known agencies count: `القاهرة - أكد الوزير` is no dateline.
+        if names and all(is_agency(n) for n in names):
+            return sources_from_names(names)
+    return []
+
+
+TRAILING_PAREN = re.compile(r"\s*\((?P<names>[^()]{2,60})\)\s*\.?\s*$")
+
+
+def parse_trailing_attribution(paragraph: str) -> tuple[str, list[Source]]:
+    """A last paragraph that is (or ends with) known agencies: `(رويترز)`, `- أ ف ب`, `الفرنسية + رويترز`.
+
+    Returns the paragraph without the credit and the sources found.
+    """
+    text = clean_text(paragraph)
+    bare = text.strip(" ()." + DASHES)
+    if len(bare) <= 60:
+        names = split_names(bare, keep_conjunction_part=is_agency)
+        if names and all(is_agency(n) for n in names):
+            return "", sources_from_names(names)
+    match = TRAILING_PAREN.search(text)
+    if match:
+        names = split_names(match.group("names"), keep_conjunction_part=is_agency)
+        if names and all(is_agency(n) for n in names):
+            return text[: match.start()].rstrip(), sources_from_names(names)
+    return text, []
+
+
+def looks_like_name(text: str) -> bool:
+    words = text.split()
+    return 1 <= len(words) <= MAX_AUTHOR_WORDS and not re.search(r"\d|https?:|www\.|@", text)
+
+
+def parse_byline(text: str) -> list[str]:
+    """`بقلم: أحمد علي ومحمد حسن` → ["أحمد علي", "محمد حسن"]; prefixes from the data file are stripped."""
+    text = clean_text(text).strip(" :-–—|")
+    norm = normalize(text)
+    for prefix in sorted(rules()["byline_prefixes"], key=len, reverse=True):
+        p = normalize(prefix)
+        if norm.startswith(p) and (len(norm) == len(p) or not norm[len(p)].isalnum()):
+            # normalize keeps length for plain letters, but strip by words to be safe with tashkeel.
+            text = " ".join(text.split()[len(p.split()) :]).lstrip(" :：-–—")
+            break
+    # A glued "و" splits only between full names: `وليد` and `وائل` start with it too.
+    names = split_names(text, keep_conjunction_part=lambda part: len(part.split()) >= 2, check_first=True)
+    return [n for n in (clean_text(n) for n in names) if looks_like_name(n)]

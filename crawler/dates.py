@@ -1,0 +1,261 @@
+"""Publication dates of Arabic news pages: structured values, URLs and visible Arabic text.
+
+Month names (MSA, Levantine/Iraqi, Maghrebi, Hijri) come from `data/months.toml` and are
+matched on `crawler.arabic.normalize`d text, so Eastern digits and spelling variants need no
+special case. dateparser is only used, lazily, for relative forms the data file does not cover.
+A date is never invented: month-only text gives month precision, and nothing gives a
+made-up 1 January.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
+
+from crawler.arabic import normalize
+
+DATA_FILE = Path(__file__).with_name("data") / "months.toml"
+MIN_YEAR = 1990  # older years in page text are history, not publication dates
+MIN_HIJRI_YEAR, MAX_HIJRI_YEAR = 1400, 1500
+SHORT_TIMESTAMP = 25
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    value: datetime  # timezone-aware
+    precision: str  # day, month, year
+
+    def iso(self) -> str:
+        return self.value.isoformat()
+
+
+@lru_cache(maxsize=1)
+def month_tables() -> dict:
+    with open(DATA_FILE, "rb") as fh:
+        raw = tomllib.load(fh)
+
+    def folded(table: dict) -> dict:
+        return {normalize(name): value for name, value in table.items()}
+
+    return {key: folded(raw[key]) for key in ("gregorian", "hijri", "relative_units", "relative_words")}
+
+
+def alternation(names) -> str:
+    return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def patterns() -> dict[str, re.Pattern]:
+    tables = month_tables()
+    months = f"(?<!\\w)({alternation(tables['gregorian'])})(?!\\w)"
+    alt_month = f"(?:\\s*/\\s*(?:{alternation(tables['gregorian'])}))?"
+    hijri = f"(?<!\\w)({alternation(tables['hijri'])})(?!\\w)"
+    units = alternation(tables["relative_units"])
+    return {
+        "day_month_year": re.compile(rf"(?<!\d)(\d{{1,2}})\s*(?:من\s+)?{months}{alt_month}\s*[,،]?\s*(\d{{4}})"),
+        "month_day_year": re.compile(rf"{months}\s+(\d{{1,2}})\s*[,،]\s*(\d{{4}})"),
+        "hijri": re.compile(rf"(?<!\d)(\d{{1,2}})\s+{hijri}\s*[,،]?\s*(\d{{4}})"),
+        "ymd": re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
+        "dmy": re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)"),
+        "month_year": re.compile(rf"{months}{alt_month}\s*[,،]?\s*(\d{{4}})"),
+        "time": re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(صباحا|مساء|ص|م|am|pm)?(?!\w)"),
+        "offset": re.compile(r"(?:gmt|utc)\s*([+-])\s*(\d{1,2}):?(\d{2})?"),
+        "relative": re.compile(rf"(?:منذ|قبل)\s+(?:(\d+)\s+)?({units})(?!\w)"),
+    }
+
+
+def valid_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def plausible(d: date, now: datetime | None) -> bool:
+    latest = (now or datetime.now(timezone.utc)).date() + timedelta(days=1)
+    return MIN_YEAR <= d.year and d <= latest
+
+
+def time_after(text: str, start: int) -> tuple[int, int, int, timezone | None]:
+    """Hour, minute, second and UTC offset printed just after a date (00:00, no offset if none)."""
+    window = text[start : start + 60]
+    match = patterns()["time"].search(window)
+    if not match:
+        return 0, 0, 0, None
+    hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+    marker = match.group(4)
+    if marker in ("م", "مساء", "pm") and hour < 12:
+        hour += 12
+    elif marker in ("ص", "صباحا", "am") and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59 or second > 59:
+        return 0, 0, 0, None
+    offset = patterns()["offset"].search(window[match.end() :])
+    tz = None
+    if offset:
+        sign = -1 if offset.group(1) == "-" else 1
+        hours, minutes = int(offset.group(2)), int(offset.group(3) or 0)
+        if hours <= 14 and minutes < 60:
+            tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    return hour, minute, second, tz
+
+
+def at_day(d: date, text: str, end: int) -> FoundDate:
+    hour, minute, second, tz = time_after(text, end)
+    value = datetime(d.year, d.month, d.day, hour, minute, second, tzinfo=tz or timezone.utc)
+    return FoundDate(value, "day")
+
+
+def day_candidates(text: str):
+    """(match, date) pairs for every full day form in normalised text."""
+    pats, months = patterns(), month_tables()["gregorian"]
+    for m in pats["day_month_year"].finditer(text):
+        yield m, valid_day(int(m.group(3)), months[m.group(2)], int(m.group(1)))
+    for m in pats["month_day_year"].finditer(text):
+        yield m, valid_day(int(m.group(3)), months[m.group(1)], int(m.group(2)))
+    for m in pats["ymd"].finditer(text):
+        yield m, valid_day(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    for m in pats["dmy"].finditer(text):
+        first, second = int(m.group(1)), int(m.group(2))
+        # Arabic pages print day/month/year; month/day/year only when that is impossible.
+        d = valid_day(int(m.group(3)), second, first) or valid_day(int(m.group(3)), first, second)
+        yield m, d
+    for m in pats["hijri"].finditer(text):
+        yield m, hijri_to_gregorian(int(m.group(3)), month_tables()["hijri"][m.group(2)], int(m.group(1)))
+
+
+def hijri_to_gregorian(year: int, month: int, day: int) -> date | None:
+    if not MIN_HIJRI_YEAR <= year <= MAX_HIJRI_YEAR:
+        return None
+    from hijridate import Hijri
+
+    try:
+        return Hijri(year, month, day).to_gregorian()
+    except (ValueError, OverflowError):
+        return None
+
+
+def parse_text_date(text: str, *, now: datetime | None = None) -> FoundDate | None:
+    """The first plausible date in a short piece of visible Arabic (or ISO-ish) text."""
+    if not text:
+        return None
+    norm = normalize(text)
+    found = sorted(
+        ((m.start(), m.end(), d) for m, d in day_candidates(norm) if d and plausible(d, now)),
+        key=lambda item: item[0],
+    )
+    if found:
+        start, end, d = found[0]
+        return at_day(d, norm, end)
+    relative = parse_relative(norm, now)
+    if relative:
+        return relative
+    for m in patterns()["month_year"].finditer(norm):
+        d = valid_day(int(m.group(2)), month_tables()["gregorian"][m.group(1)], 1)
+        if d and plausible(d, now):
+            return FoundDate(datetime(d.year, d.month, 1, tzinfo=timezone.utc), "month")
+    return None
+
+
+def parse_relative(norm: str, now: datetime | None) -> FoundDate | None:
+    """`منذ ساعتين`, `قبل 5 دقائق`, `أمس` relative to the fetch time (nothing without one)."""
+    if now is None:
+        return None
+    now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    tables = month_tables()
+    match = patterns()["relative"].search(norm)
+    if match:
+        unit, count = tables["relative_units"][match.group(2)]
+        count *= int(match.group(1) or 1)
+        return FoundDate(now - timedelta(**{unit: count}), "day")
+    for word, days in tables["relative_words"].items():
+        # Only a short timestamp like `أمس 10:30`: `اليوم` is also in names such as `أخبار اليوم`.
+        if len(norm) <= SHORT_TIMESTAMP and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", norm):
+            return FoundDate(now + timedelta(days=days), "day")
+    if re.search(r"(?<!\w)(منذ|قبل)(?!\w)", norm):
+        return parse_with_dateparser(norm, now)
+    return None
+
+
+def parse_with_dateparser(norm: str, now: datetime) -> FoundDate | None:
+    import dateparser  # slow to import: only for relative forms the data file misses
+
+    snippet = norm[norm.find("منذ") if "منذ" in norm else norm.find("قبل") :][:40]
+    settings = {
+        "RELATIVE_BASE": now.replace(tzinfo=None),
+        "PREFER_DATES_FROM": "past",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    value = dateparser.parse(snippet, languages=["ar"], settings=settings)
+    return FoundDate(value.replace(tzinfo=now.tzinfo), "day") if value else None
+
+
+ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+def parse_structured_date(value: str | None, *, now: datetime | None = None) -> FoundDate | None:
+    """A JSON-LD / meta / <time datetime> value: ISO 8601 fast, Arabic text as a fallback."""
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip()
+    iso = ISO_DATE.match(text)
+    if iso:
+        try:
+            parsed = datetime.fromisoformat(text.replace(" ", "T", 1) if "T" not in text else text)
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            precision = "day" if iso.group(3) else "month"
+            if not plausible(parsed.date(), now):
+                return None
+            return FoundDate(parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc), precision)
+        if iso.group(3):
+            d = valid_day(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+            if d and plausible(d, now):
+                return at_day(d, normalize(text), iso.end())
+    return parse_text_date(text, now=now)
+
+
+URL_DAY = re.compile(r"/((?:19|20)\d{2})/(?:[a-z_-]+/)?(\d{1,2})/(\d{1,2})(?:/|$|[-_])")
+URL_DASHED_DAY = re.compile(r"/((?:19|20)\d{2})-(\d{2})-(\d{2})(?:/|$|[-_])")
+URL_MONTH = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/")
+
+
+def date_from_url(url: str, *, now: datetime | None = None) -> FoundDate | None:
+    """`/2017/10/3/slug`, `/2013/middle_east/8/3/`, `/2020-12-25-slug`: day precision; `/2024/03/`: month."""
+    for pattern in (URL_DAY, URL_DASHED_DAY):
+        match = pattern.search(url)
+        if match:
+            d = valid_day(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            if d and plausible(d, now):
+                return FoundDate(datetime(d.year, d.month, d.day, tzinfo=timezone.utc), "day")
+    match = URL_MONTH.search(url)
+    if match:
+        d = valid_day(int(match.group(1)), int(match.group(2)), 1)
+        if d and plausible(d, now):
+            return FoundDate(datetime(d.year, d.month, 1, tzinfo=timezone.utc), "month")
+    return None
+
+
+def trusted_htmldate(tree, raw_text: str, *, now: datetime | None = None) -> FoundDate | None:
+    """htmldate's guess, unless it is the YYYY-01-01 it makes up from Arabic months it cannot read."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    except Exception:  # htmldate raises assorted errors on odd pages; a missing date is fine
+        return None
+    if not found:
+        return None
+    year, month, day = (int(part) for part in found.split("-"))
+    if (month, day) == (1, 1) and not any(
+        form in raw_text for form in (f"{year}-01-01", f"{year}/01/01", f"01/01/{year}", f"1/1/{year}")
+    ):
+        return None
+    d = valid_day(year, month, day)
+    if not d or not plausible(d, now):
+        return None
+    return FoundDate(datetime(year, month, day, tzinfo=timezone.utc), "day")
