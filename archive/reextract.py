@@ -11,7 +11,6 @@ Run it as `python -m archive.reextract ARCHIVE.db [--site NAME]`.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 from collections.abc import Callable
@@ -167,21 +166,3 @@ def catalog_hints() -> dict[str, ExtractionHints]:
     from crawler.catalog import load_catalog
 
     return {name: entry.hints for name, entry in load_catalog().items()}
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("db", type=Path, help="the archive database")
-    parser.add_argument("--site", help="only this catalog site")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
-    try:
-        result = reextract(args.db, site=args.site)
-    except FileNotFoundError as exc:
-        parser.error(str(exc))
-    print(f"seen {result.seen}, changed {result.changed}, unchanged {result.unchanged}, failed {result.failed}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

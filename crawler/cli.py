@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--max-pages", type=int, default=0, help="stop after N responses")
     crawl.add_argument("--log-file", help="also log to this rotating file")
     crawl.add_argument("--fail-on-health", action="store_true", help="exit 3 when a site's health is flagged")
+    crawl.add_argument("-v", "--verbose", action="store_true", help="log at INFO level on stderr")
     crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting")
     crawl.set_defaults(handler=cmd_crawl)
 
@@ -60,6 +61,24 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--since", help="published on or after (ISO date)")
     search.add_argument("--limit", type=int, default=20)
     search.set_defaults(handler=cmd_search)
+
+    export = with_db(commands.add_parser("export", help="export articles with captions and sources"))
+    export.add_argument("--format", required=True, choices=["jsonl", "csv", "parquet"])
+    export.add_argument("--site")
+    export.add_argument("--since", help="published (or fetched) on or after this ISO date")
+    export.add_argument("--until", help="published (or fetched) on or before this ISO date")
+    export.add_argument("--out", type=Path, help="output file (default articles[-SITE]-DATE.FORMAT)")
+    export.add_argument("--versions", action="store_true", help="include every earlier version's text")
+    export.set_defaults(handler=cmd_export)
+
+    stats = with_db(commands.add_parser("stats", help="articles per site/day/section, runs, fill-rates, health"))
+    stats.add_argument("--days", type=int, default=14)
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(handler=cmd_stats)
+
+    reextract = with_db(commands.add_parser("reextract", help="re-run extraction over stored raw pages (offline)"))
+    reextract.add_argument("--site")
+    reextract.set_defaults(handler=cmd_reextract)
     return parser
 
 
@@ -71,9 +90,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     site = SampleSite(n_articles=args.articles)
     with serve(site) as server:
         print(f"sample site serving at {server.base_url}", file=sys.stderr)
-        return crawl_and_report(
-            [get_site("sample").with_base_url(server.base_url)], args.db, settings=dict(LOCAL_SITE_SETTINGS)
-        )
+        settings = {**LOCAL_SITE_SETTINGS, "LOG_LEVEL": log_level(False)}
+        return crawl_and_report([get_site("sample").with_base_url(server.base_url)], args.db, settings=settings)
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -86,6 +104,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     settings = dict(LOCAL_SITE_SETTINGS) if args.base_url else {}
+    settings["LOG_LEVEL"] = log_level(args.verbose)
     for assignment in args.set:
         name, _, value = assignment.partition("=")
         settings[name] = value
@@ -93,6 +112,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         sites, args.db, refresh=args.refresh, since=args.since, max_articles=args.max_articles,
         max_pages=args.max_pages, log_file=args.log_file, fail_on_health=args.fail_on_health, settings=settings,
     )
+
+
+def log_level(verbose: bool) -> str:
+    """A terminal gets a progress line and only warnings; cron and files get plain INFO log lines."""
+    return "INFO" if verbose or not sys.stderr.isatty() else "WARNING"
 
 
 def resolve_crawl_sites(args: argparse.Namespace, catalog: dict) -> list:
@@ -157,6 +181,60 @@ def cmd_search(args: argparse.Namespace) -> int:
     for hit in hits:
         print(f"{hit.published or '-':<25} {hit.site:<10} {hit.title}\n    {hit.url}\n    {hit.snippet}")
     print(f"{len(hits)} hit(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from archive.export import default_export_path, export_articles, terminal_progress
+    from archive.readonly import open_readonly
+    from crawler.runner import EXIT_USAGE
+
+    conn = open_readonly(args.db)
+    progress = terminal_progress()
+    try:
+        result = export_articles(
+            conn, args.out or default_export_path(args.format, args.site), args.format, site=args.site,
+            since=args.since, until=args.until, include_versions=args.versions, progress=progress,
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        conn.close()
+        if progress:
+            progress.finish()
+    print(f"{result.rows} articles -> {result.path} (card: {result.card_path})")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from archive.readonly import open_readonly
+    from archive.stats import archive_stats, format_stats
+
+    conn = open_readonly(args.db)
+    try:
+        stats = archive_stats(conn, days=args.days)
+    finally:
+        conn.close()
+    print(json.dumps(stats, ensure_ascii=False, indent=2) if args.json else format_stats(stats))
+    return 0
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    import logging
+
+    from archive.reextract import reextract
+    from crawler.lock import ArchiveBusy, ArchiveLock
+    from crawler.runner import EXIT_BUSY
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        with ArchiveLock(args.db):
+            result = reextract(Path(args.db), site=args.site)
+    except ArchiveBusy as exc:
+        print(f"busy: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    print(f"re-extracted {result.seen}: {result.changed} changed, {result.unchanged} unchanged, {result.failed} failed")
     return 0
 
 

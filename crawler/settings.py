@@ -67,6 +67,8 @@ CRAWL_SITES = ""  # comma-separated catalog names (or use -a site=NAME)
 REFRESH_KNOWN = False  # fetch archived article URLs again even when nothing says they changed
 MAX_ARTICLES = 0  # stop after this many article pages were fetched (0 = no bound)
 
+EXTENSIONS = {"crawler.progress.ProgressDisplay": 500}
+
 # Raw responses of article pages, for provenance and offline re-extraction.
 WARC_ENABLED = True
 WARC_DIR = ""  # empty: warc/ beside the archive database

@@ -14,13 +14,14 @@ from typing import Any
 
 import lxml.etree
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.discovery import feeds_in_html
 from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog, resolve_sites
+from crawler.discovery import feeds_in_html
 from crawler.items import CrawledArticle, FetchedPage
 from crawler.known import KnownArticles
 from crawler.urls import canonicalize_url
@@ -86,9 +87,8 @@ class NewsSpider(scrapy.Spider):
         self.max_articles = max_articles
         self.since = since
         self.scheduled: set[str] = set()  # canonical URLs requested this run
-        self.listing_links = {
-            site.name: LinkExtractor(allow_domains=site.domains, unique=True) for site in self.sites
-        }
+        # Filtered with Site.owns, not allow_domains: Scrapy's domain check compares host:port.
+        self.link_extractor = LinkExtractor(unique=True)
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
@@ -171,7 +171,9 @@ class NewsSpider(scrapy.Spider):
                 if feed not in site.feeds and site.owns(feed):
                     yield scrapy.Request(feed, self.parse_feed, cb_kwargs={"site": site},
                                          errback=self.discovery_failed, priority=10)
-        for link in self.listing_links[site.name].extract_links(response):
+        for link in self.link_extractor.extract_links(response):
+            if not site.owns(link.url):
+                continue
             if site.is_article_url(link.url):
                 yield from self.article_request(site, link.url, None)
             elif site.is_listing_url(link.url):
@@ -248,6 +250,11 @@ class NewsSpider(scrapy.Spider):
 
     def article_failed(self, failure) -> None:
         site = failure.request.cb_kwargs.get("site")
+        if failure.check(IgnoreRequest):  # robots.txt or a trap guard said no: a decision, not a failure
+            self.logger.debug("not fetched: %s (%s)", failure.request.url, failure.getErrorMessage())
+            if site:
+                self.count(site, "skipped/ignored")
+            return
         self.logger.warning("article request failed: %s (%s)", failure.request.url, failure.getErrorMessage())
         if site:
             self.count(site, "failures/articles")
