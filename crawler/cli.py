@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--url", help="crawl a site that is not in the catalog (discovers robots.txt sitemaps)")
     crawl.add_argument("--base-url", help="where a locally served catalog site ({base}) lives")
     crawl.add_argument("--refresh", action="store_true", help="fetch archived articles again (conditional requests)")
+    crawl.add_argument("--recheck-days", type=int, default=0, metavar="N",
+                       help="fetch archived articles first seen in the last N days again (edits, removals)")
     crawl.add_argument("--since", type=parse_since, help="skip entries announced before this date")
     crawl.add_argument("--max-articles", type=int, default=0, help="stop requesting articles after N")
     crawl.add_argument("--max-pages", type=int, default=0, help="stop after N responses")
@@ -79,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     reextract = with_db(commands.add_parser("reextract", help="re-run extraction over stored raw pages (offline)"))
     reextract.add_argument("--site")
     reextract.set_defaults(handler=cmd_reextract)
+
+    serve = with_db(commands.add_parser("serve", help="browse the archive in Datasette (read-only)"))
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8001)
+    serve.add_argument("--open", action="store_true", help="open a web browser")
+    serve.set_defaults(handler=cmd_serve)
     return parser
 
 
@@ -105,6 +113,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     settings = dict(LOCAL_SITE_SETTINGS) if args.base_url else {}
     settings["LOG_LEVEL"] = log_level(args.verbose)
+    if args.recheck_days:
+        settings["RECHECK_DAYS"] = args.recheck_days
     for assignment in args.set:
         name, _, value = assignment.partition("=")
         settings[name] = value
@@ -236,6 +246,12 @@ def cmd_reextract(args: argparse.Namespace) -> int:
         return EXIT_BUSY
     print(f"re-extracted {result.seen}: {result.changed} changed, {result.unchanged} unchanged, {result.failed} failed")
     return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from archive.browse import run_server
+
+    return run_server(Path(args.db), args.host, args.port, open_browser=args.open)
 
 
 def main(argv: list[str] | None = None) -> int:
