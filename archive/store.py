@@ -196,8 +196,9 @@ class Archive:
         ).fetchone()
         return row[0] if row else None
 
-    def known_articles(self, sites: list[str]) -> KnownArticles:
-        """Every archived URL (canonical and aliases) of these sites, for the spider's skip decisions."""
+    def known_articles(self, sites: list[str], recheck_since: str | None = None) -> KnownArticles:
+        """Every archived URL (canonical and aliases) of these sites, for the spider's skip decisions,
+        and the live articles first seen since `recheck_since`, to fetch again (edits, removals)."""
         known = KnownArticles()
         for site in sites:
             rows = self.conn.execute(
@@ -208,12 +209,14 @@ class Archive:
             )
             for url, *state in rows:
                 known.add(site, url, KnownArticle(*state))
+            if recheck_since:
+                known.recheck[site] = self.recent_articles(site, recheck_since)
         return known
 
-    def recent_articles(self, site: str, since: str) -> list[tuple[int, str]]:
-        """(id, canonical_url) of live articles of `site` first seen at or after `since` (for re-checks)."""
+    def recent_articles(self, site: str, since: str) -> list[tuple[str, str]]:
+        """(fetched url, canonical_url) of live articles of `site` first seen at or after `since` (for re-checks)."""
         return self.conn.execute(
-            "SELECT id, canonical_url FROM articles WHERE site = ? AND status = 'live' AND first_seen >= ?",
+            "SELECT url, canonical_url FROM articles WHERE site = ? AND status = 'live' AND first_seen >= ?",
             (site, since),
         ).fetchall()
 

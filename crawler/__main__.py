@@ -2,4 +2,5 @@ import sys
 
 from crawler.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # extraction workers are spawned processes that import this module
+    sys.exit(main())

@@ -124,4 +124,5 @@ class CrawledArticle:
     existing_id: int | None = None
     near_duplicate_of: int | None = None
     cluster_id: int | None = None
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (canonicalised other URL, kind)
     warc_ref: Any = None  # archive.warc.WarcRef of the raw response, when WARC writing is on

@@ -46,6 +46,7 @@ class KnownArticle:
 @dataclass
 class KnownArticles:
     by_site: dict[str, dict[str, KnownArticle]] = field(default_factory=dict)
+    recheck: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # site -> [(url, canonical_url)]
 
     def get(self, site: str, canonical_url: str) -> KnownArticle | None:
         return self.by_site.get(site, {}).get(canonical_url)

@@ -65,6 +65,7 @@ ARCHIVE_PATH = "archive.db"
 SITE_CATALOG = ""  # empty: the bundled crawler/sites.toml
 CRAWL_SITES = ""  # comma-separated catalog names (or use -a site=NAME)
 REFRESH_KNOWN = False  # fetch archived article URLs again even when nothing says they changed
+RECHECK_DAYS = 0  # fetch archived articles first seen in the last N days again (edits, 404/410, redirects)
 MAX_ARTICLES = 0  # stop after this many article pages were fetched (0 = no bound)
 
 EXTENSIONS = {"crawler.progress.ProgressDisplay": 500}

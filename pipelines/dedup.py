@@ -38,6 +38,7 @@ class DedupStage:
             page.url, declared_canonical=article.canonical_url, site_domains=self.site_domains.get(page.site)
         )
         article.canonical_url = item.canonical_url
+        item.aliases = self.other_urls(item)
         item.content_hash = content_hash(article.title, article.body)
         state = archive.article_state(item.canonical_url)
         if state is not None:
@@ -57,3 +58,13 @@ class DedupStage:
             match = archive.article_state_by_id(min(matches))
             item.near_duplicate_of, item.cluster_id = match.id, match.cluster_id or match.id
         return item
+
+    def other_urls(self, item: CrawledArticle) -> list[tuple[str, str]]:
+        """Canonical forms of the URLs that led here (fetched URL, redirect hops) other than the article's own."""
+        page, domains = item.page, self.site_domains.get(item.page.site)
+        found: dict[str, str] = {}
+        for url, kind in [(page.url, "variant"), *((u, "redirect") for u in page.redirect_urls)]:
+            key = canonicalize_url(url, site_domains=domains)
+            if key != item.canonical_url:
+                found.setdefault(key, kind)
+        return list(found.items())

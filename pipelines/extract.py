@@ -1,35 +1,80 @@
-"""Stage 1: turn a fetched page into an `Article` (or skip it with a logged reason)."""
+"""Stage 1: turn a fetched page into an `Article` (or skip it with a logged reason).
+
+Extraction is CPU-bound (lxml + trafilatura, ~10-20 ms a page): run inline it
+stalls the reactor and every download with it, and threads do not help because
+of the GIL. So by default it runs in a pool of worker processes, one per
+available core; `EXTRACTION_WORKERS = 1` runs it inline. Backpressure comes
+from Scrapy itself: a response stays in the scraper's active size until its
+item leaves this stage, and `SCRAPER_SLOT_MAX_ACTIVE_SIZE` stops new downloads
+when too much is in flight.
+"""
 from __future__ import annotations
 
+import asyncio
 import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 from scrapy.exceptions import DropItem
 
 from crawler.catalog import Site
 from crawler.extraction import extract
-from crawler.items import CrawledArticle, ExtractionHints, NotAnArticle
+from crawler.items import Article, CrawledArticle, ExtractionHints, FetchedPage, NotAnArticle
 from pipelines.session import ArchiveSession
 
 logger = logging.getLogger(__name__)
 
 
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def extract_page(page: FetchedPage, hints: ExtractionHints | None) -> Article | str:
+    """Run in a worker: the article, or the reason it is not one (exceptions do not cross processes well)."""
+    try:
+        return extract(
+            page.body,
+            page.url,
+            fetched_at=datetime.fromisoformat(page.fetched_at),
+            content_type=page.content_type,
+            hints=hints,
+        )
+    except NotAnArticle as reason:
+        return str(reason) or "not an article"
+
+
 class ExtractStage:
-    def __init__(self, session: ArchiveSession, hints: dict[str, ExtractionHints] | None = None) -> None:
+    def __init__(self, session: ArchiveSession, workers: int = 1, hints: dict[str, ExtractionHints] | None = None) -> None:
         self.session = session
+        self.workers = max(1, workers)
         self.hints = hints or {}
+        self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler) -> "ExtractStage":
-        stage = cls(ArchiveSession.of(crawler))
+        workers = crawler.settings.getint("EXTRACTION_WORKERS", 0) or available_cores()
+        stage = cls(ArchiveSession.of(crawler), workers)
         stage.crawler = crawler
         return stage
 
     def open_spider(self) -> None:
         sites: list[Site] = getattr(self.crawler.spider, "sites", [])
         self.hints = {site.name: site.hints for site in sites}
+        if self.workers > 1:
+            # spawn, not fork: the crawl process has threads (reactor pool, a local server) that fork would copy mid-flight.
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
 
-    def process_item(self, item: CrawledArticle) -> CrawledArticle:
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    async def process_item(self, item: CrawledArticle) -> CrawledArticle:
         page = item.page
         if page.status == 304:
             item.decision, item.existing_id = "unchanged", page.known_id
@@ -37,15 +82,16 @@ class ExtractStage:
         if page.status in (404, 410):
             item.decision, item.existing_id = "gone", page.known_id
             return item
-        try:
-            item.article = extract(
-                page.body,
-                page.url,
-                fetched_at=datetime.fromisoformat(page.fetched_at),
-                content_type=page.content_type,
-                hints=self.hints.get(page.site),
-            )
-        except NotAnArticle as reason:
+        if 300 <= page.status < 400:
+            item.decision, item.existing_id = "redirected", page.known_id
+            return item
+        hints = self.hints.get(page.site)
+        if self.pool is None:
+            result = extract_page(page, hints)
+        else:
+            result = await asyncio.wrap_future(self.pool.submit(extract_page, page, hints))
+        if isinstance(result, str):
             self.session.tally(page.site, "not_article")
-            raise DropItem(f"not an article: {page.url}: {reason}") from None
+            raise DropItem(f"not an article: {page.url}: {result}")
+        item.article = result
         return item

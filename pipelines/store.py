@@ -67,6 +67,7 @@ class ArchiveStage:
             return "near_duplicate" if item.near_duplicate_of else "new"
         if item.decision == "version":
             archive.add_version(item.existing_id, item.article, item.content_hash, fetch, item.signature)
+            self.record_aliases(item, item.existing_id)
             if item.signature is not None:
                 self.session.neardup.add(item.existing_id, item.signature)
             self.count_fill(item)
@@ -75,18 +76,23 @@ class ArchiveStage:
             archive.add_alias(item.canonical_url, item.existing_id, "same-text", page.fetched_at)
             self.record_aliases(item, item.existing_id)
             return "duplicate"
+        if item.decision == "redirected":
+            target = page.response_headers.get("Location", "?")
+            archive.add_event(item.existing_id, page.url, "redirected", f"HTTP {page.status} -> {target}",
+                              fetch.run_id, page.fetched_at)
+            return "redirected"
         if item.decision == "gone":
             archive.add_event(item.existing_id, page.url, "gone", f"HTTP {page.status}", fetch.run_id, page.fetched_at)
             return "gone"
         archive.mark_seen(item.existing_id, page.fetched_at, fetch)
+        if item.article is not None:
+            self.record_aliases(item, item.existing_id)
         return "unchanged"
 
     def record_aliases(self, item: CrawledArticle, article_id: int) -> None:
-        """URLs that led to this article other than its canonical one (redirects, variants)."""
-        page = item.page
-        for url, kind in [(page.url, "variant"), *((u, "redirect") for u in page.redirect_urls)]:
-            if url != item.canonical_url:
-                self.session.archive.add_alias(url, article_id, kind, page.fetched_at)
+        """URLs that led to this article other than its canonical one (redirects, variants), so later runs skip them."""
+        for url, kind in item.aliases:
+            self.session.archive.add_alias(url, article_id, kind, item.page.fetched_at)
 
     def count_fill(self, item: CrawledArticle) -> None:
         """Field fill counters for site health: which fields this article came with."""
@@ -140,6 +146,7 @@ class ArchiveStage:
             "unchanged": totals["unchanged"],
             "duplicates": totals["duplicate"],
             "gone": totals["gone"],
+            "redirected": totals["redirected"],
             "not_article": totals["not_article"],
             "failures": failures,
             "requests": stats.get("downloader/request_count", 0),

@@ -9,7 +9,7 @@ Scrapy's JOBDIR, is the memory between runs.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import lxml.etree
@@ -29,6 +29,7 @@ from crawler.urls import canonicalize_url
 FEED_PARSER = lxml.etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 GZIP_MAGIC = b"\x1f\x8b"
 ARTICLE_STATUSES = [304, 404, 410]
+REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 
 
 def parse_when(value: str | None) -> datetime | None:
@@ -102,7 +103,9 @@ class NewsSpider(scrapy.Spider):
                 url=kwargs.pop("url", None), catalog=catalog,
             )
         if "known" not in kwargs:
-            kwargs["known"] = load_known(settings.get("ARCHIVE_PATH"), [s.name for s in kwargs["sites"]])
+            kwargs["known"] = load_known(
+                settings.get("ARCHIVE_PATH"), [s.name for s in kwargs["sites"]], settings.getint("RECHECK_DAYS")
+            )
         kwargs.setdefault("refresh", settings.getbool("REFRESH_KNOWN"))
         kwargs.setdefault("max_articles", settings.getint("MAX_ARTICLES"))
         spider = cls(*args, **kwargs)
@@ -111,6 +114,9 @@ class NewsSpider(scrapy.Spider):
 
     # -- discovery ----------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
+        for site in self.sites:
+            for url, canonical in self.known.recheck.get(site.name, []):
+                yield self.recheck_request(site, url, canonical)
         for site in self.sites:
             for url in site.sitemaps:
                 yield scrapy.Request(url, self.parse_sitemap, cb_kwargs={"site": site}, dont_filter=True,
@@ -181,8 +187,14 @@ class NewsSpider(scrapy.Spider):
                                       errback=self.discovery_failed, priority=5)
 
     # -- fetching -----------------------------------------------------
-    def article_request(self, site: Site, url: str, lastmod: str | None, *, trusted: bool = False) -> Iterator[scrapy.Request]:
-        """One request per canonical article URL per run, and none for archived, unchanged articles."""
+    def article_request(
+        self, site: Site, url: str, lastmod: str | None, *, trusted: bool = False, via: list[str] | None = None
+    ) -> Iterator[scrapy.Request]:
+        """One request per canonical article URL per run, and none for archived, unchanged articles.
+
+        Article redirects are followed here rather than by Scrapy's middleware, so that a redirect
+        to an archived article (a short link, a moved URL) costs one hop, not a fetch of the article.
+        """
         if not (trusted or site.is_article_url(url)):
             return
         canonical = canonicalize_url(url, site_domains=site.domains)
@@ -206,19 +218,56 @@ class NewsSpider(scrapy.Spider):
             url,
             self.parse_article,
             headers=headers,
-            cb_kwargs={"site": site, "lastmod": lastmod, "known_id": known.id if known else None},
-            meta={"handle_httpstatus_list": ARTICLE_STATUSES},
+            cb_kwargs={"site": site, "lastmod": lastmod, "known_id": known.id if known else None, "via": via or []},
+            meta={"handle_httpstatus_list": ARTICLE_STATUSES + REDIRECT_STATUSES, "dont_redirect": True},
             errback=self.article_failed,
         )
 
-    def parse_article(self, response: Response, site: Site, lastmod: str | None, known_id: int | None) -> Iterator[CrawledArticle]:
+    def recheck_request(self, site: Site, url: str, canonical: str) -> scrapy.Request:
+        """Fetch an archived article again (conditionally) to catch edits, removals and redirects."""
+        self.scheduled.add(canonical)
+        known = self.known.get(site.name, canonical)
+        self.count(site, "requested/rechecks")
+        return scrapy.Request(
+            url,
+            self.parse_article,
+            headers=known.conditional_headers() if known else {},
+            cb_kwargs={"site": site, "lastmod": None, "known_id": known.id if known else None, "via": []},
+            meta={"handle_httpstatus_list": ARTICLE_STATUSES + REDIRECT_STATUSES, "dont_redirect": True},
+            errback=self.article_failed,
+            dont_filter=True,
+        )
+
+    def parse_article(
+        self, response: Response, site: Site, lastmod: str | None, known_id: int | None, via: list[str]
+    ) -> Iterator[Any]:
         self.count(site, f"fetched/status_{response.status}")
+        if response.status in REDIRECT_STATUSES:
+            if known_id is not None:  # an archived article now points elsewhere: record it, then follow
+                yield CrawledArticle(page=self.fetched_page(response, site, lastmod, known_id, via))
+            yield from self.follow_redirect(response, site, lastmod, via)
+            return
         if response.status in (404, 410) and known_id is None:
             self.logger.info("skipping %s: HTTP %s", response.url, response.status)
             return
-        yield CrawledArticle(page=self.fetched_page(response, site, lastmod, known_id))
+        yield CrawledArticle(page=self.fetched_page(response, site, lastmod, known_id, via))
 
-    def fetched_page(self, response: Response, site: Site, lastmod: str | None, known_id: int | None) -> FetchedPage:
+    def follow_redirect(self, response: Response, site: Site, lastmod: str | None, via: list[str]) -> Iterator[Any]:
+        location = header(response.headers, b"Location")
+        hops = [*via, response.url]
+        if not location or len(hops) > self.settings.getint("REDIRECT_MAX_TIMES", 5):
+            self.logger.warning("not following redirect from %s (%s)", response.url, location or "no Location")
+            self.count(site, "failures/redirects")
+            return
+        target = response.urljoin(location)
+        if not site.owns(target):
+            self.count(site, "skipped/offsite_redirect")
+            return
+        yield from self.article_request(site, target, lastmod, trusted=True, via=hops)
+
+    def fetched_page(
+        self, response: Response, site: Site, lastmod: str | None, known_id: int | None, via: list[str]
+    ) -> FetchedPage:
         headers = response.headers
         return FetchedPage(
             url=response.url,
@@ -230,7 +279,7 @@ class NewsSpider(scrapy.Spider):
             lastmod=lastmod,
             etag=header(headers, b"ETag"),
             last_modified=header(headers, b"Last-Modified"),
-            redirect_urls=list(response.meta.get("redirect_urls", [])),
+            redirect_urls=[*via, *response.meta.get("redirect_urls", [])],
             known_id=known_id,
             request_headers=decode_headers(response.request.headers) if response.request else {},
             response_headers=decode_headers(headers),
@@ -260,14 +309,17 @@ class NewsSpider(scrapy.Spider):
             self.count(site, "failures/articles")
 
 
-def load_known(archive_path: str | None, site_names: list[str]) -> KnownArticles:
+def load_known(archive_path: str | None, site_names: list[str], recheck_days: int = 0) -> KnownArticles:
     if not archive_path:
         return KnownArticles()
     from archive.store import Archive
 
+    since = None
+    if recheck_days > 0:
+        since = (datetime.now(timezone.utc) - timedelta(days=recheck_days)).isoformat(timespec="seconds")
     archive = Archive(archive_path)
     try:
-        return archive.known_articles(site_names)
+        return archive.known_articles(site_names, since)
     finally:
         archive.close()
 

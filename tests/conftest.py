@@ -1,0 +1,49 @@
+"""Shared fixtures: the sample site on a real loopback server, and the CLI run as a subprocess.
+
+A Twisted reactor runs once per process, so every real crawl runs in a child process.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_PAGES = ROOT.parent / "shared" / "dev-pages"
+
+
+def run_cli(*args: str, timeout: float = 240, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m crawler ARGS` from the repository root and return the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "crawler", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture
+def sample_server():
+    from crawler.sample_site import SampleSite, serve
+
+    site = SampleSite(seed=7)
+    with serve(site) as server:
+        server.site = site
+        yield server
+
+
+@pytest.fixture
+def crawl_sample(sample_server, tmp_path):
+    """A function that crawls the running sample site into tmp_path/archive.db and returns the process."""
+    db = tmp_path / "archive.db"
+
+    def crawl(*extra: str) -> subprocess.CompletedProcess:
+        return run_cli("crawl", "sample", "--base-url", sample_server.base_url, "--db", str(db), *extra)
+
+    crawl.db = db
+    return crawl

@@ -1,0 +1,77 @@
+"""End to end: crawl the bundled sample site over real HTTP into a real SQLite archive."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from tests.conftest import run_cli
+
+
+def rows(db, sql, *params):
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def archived_paths(db, base_url):
+    return sorted(url[len(base_url):] for (url,) in rows(db, "SELECT canonical_url FROM articles"))
+
+
+def test_crawl_archives_every_article_once(sample_server, crawl_sample):
+    expected = sample_server.site.expected
+    result = crawl_sample()
+    assert result.returncode == 0, result.stderr[-3000:]
+    db, base = crawl_sample.db, sample_server.base_url
+
+    assert archived_paths(db, base) == sorted(expected["archivable_paths"])
+    requested = sample_server.paths_requested()
+    assert not [p for p in requested if p.startswith("/private/")], "robots.txt disallows /private/"
+    assert expected["not_found_path"] in requested
+    assert expected["flaky_path"] in archived_paths(db, base)
+    assert requested.count(expected["flaky_path"]) == 2  # a 500, then a retry that succeeded
+    amp_or_tracking = [u for (u,) in rows(db, "SELECT canonical_url FROM articles") if "amp" in u or "utm_" in u]
+    assert amp_or_tracking == []
+
+    legacy_bodies = [b for (b,) in rows(db, "SELECT body FROM articles WHERE canonical_url LIKE '%/legacy/%'")]
+    assert len(legacy_bodies) == len(expected["legacy_paths"])
+    assert any(expected["known_legacy_sentence"] in body for body in legacy_bodies)
+    assert not any("\ufffd" in body for body in legacy_bodies)
+
+    (articles,) = rows(db, "SELECT COUNT(*) FROM articles")[0]
+    (with_credit,) = rows(db, "SELECT COUNT(DISTINCT article_id) FROM captions WHERE credit IS NOT NULL")[0]
+    assert with_credit == articles
+    assert ("الجزيرة", "Al Jazeera") in rows(db, "SELECT DISTINCT name, canonical FROM sources")
+    (run,) = rows(db, "SELECT status, counts FROM crawl_runs")
+    assert run[0] == "finished"
+    counts = json.loads(run[1])
+    assert counts["new"] == articles and counts["failures"] == 0
+    assert f"{articles} new" in result.stdout
+
+
+def test_second_run_fetches_no_article_and_adds_nothing(sample_server, crawl_sample):
+    first = crawl_sample()
+    assert first.returncode == 0, first.stderr[-3000:]
+    article_paths = set(sample_server.site.expected["archivable_paths"])
+    first_requests = len(sample_server.requests)
+    (before,) = rows(crawl_sample.db, "SELECT COUNT(*) FROM articles")[0]
+
+    second = crawl_sample()
+    assert second.returncode == 0, second.stderr[-3000:]
+    second_paths = sample_server.paths_requested()[first_requests:]
+    assert [p for p in second_paths if p.split("?")[0] in article_paths] == []
+    assert rows(crawl_sample.db, "SELECT COUNT(*) FROM articles")[0][0] == before
+    assert "0 new" in second.stdout
+
+
+def test_demo_command_writes_the_archive(tmp_path):
+    db = tmp_path / "demo.db"
+    result = run_cli("demo", "--db", str(db))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("run 1 finished")
+    from crawler.sample_site import SampleSite
+
+    expected = SampleSite().expected
+    assert rows(db, "SELECT COUNT(*) FROM articles")[0][0] == len(expected["archivable_paths"])
+    assert rows(db, "SELECT COUNT(*) FROM captions")[0][0] >= len(expected["archivable_paths"])
