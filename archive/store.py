@@ -22,7 +22,7 @@ import sqlite_utils
 from archive.fts import index_article
 from archive.schema import LATEST_VERSION, MIGRATIONS
 from crawler.items import Article
-from crawler.known import KnownArticle, KnownArticles
+from crawler.known import KnownArticle, KnownArticles, parse_iso
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -139,9 +139,13 @@ class Archive:
         self.db.close()
 
     # -- crawl runs ---------------------------------------------------
-    def start_run(self, spider: str) -> int:
+    def start_run(self, spider: str, *, close_stale: bool = False) -> int:
+        """Record a new run. `close_stale` (only for a caller holding the archive lock): runs still
+        marked running died without recording their end (kill -9, power loss) and become `aborted`."""
         self.commit()
         with self.db.atomic():
+            if close_stale:
+                self.conn.execute("UPDATE crawl_runs SET status = 'aborted' WHERE status = 'running'")
             cursor = self.conn.execute(
                 "INSERT INTO crawl_runs (started_at, spider, status) VALUES (?, ?, 'running')",
                 (utc_now(), spider),
@@ -320,6 +324,24 @@ class Archive:
                 "last_modified = COALESCE(?, last_modified) WHERE id = ?",
                 (fetch.lastmod, fetch.etag, fetch.last_modified, article_id),
             )
+
+    def raise_lastmods(self, announced: dict[str, str]) -> int:
+        """Store newer sitemap/feed dates (canonical URL -> ISO date) for archived articles.
+
+        A sitemap often arrives after the feed that led to fetching an article; without this the
+        next run would see the sitemap's date as news and fetch the article again.
+        """
+        raised = 0
+        for canonical_url, iso in announced.items():
+            row = self.conn.execute("SELECT id, lastmod FROM articles WHERE canonical_url = ?", (canonical_url,)).fetchone()
+            if row is None:
+                continue
+            stored, new = parse_iso(row[1]), parse_iso(iso)
+            if new is not None and (stored is None or new > stored):
+                self._write()
+                self.conn.execute("UPDATE articles SET lastmod = ? WHERE id = ?", (iso, row[0]))
+                raised += 1
+        return raised
 
     def add_alias(self, url: str, article_id: int, kind: str, seen_at: str) -> bool:
         """Record another URL of an archived article; False when it was known already."""

@@ -99,6 +99,7 @@ def run_crawl(
     if max_pages:
         overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
     with ArchiveLock(db_path):
+        overrides["ARCHIVE_LOCK_HELD"] = True
         process = CrawlerProcess(build_settings(db_path, overrides))
         if log_file:
             add_rotating_log(log_file)

@@ -62,6 +62,9 @@ ITEM_PIPELINES = {
 
 # Our own settings.
 ARCHIVE_PATH = "archive.db"
+ARCHIVE_BATCH_SIZE = 50  # articles per write transaction (a crash loses at most one batch, fetched again next run)
+ARCHIVE_LOCK_HELD = False  # set by `python -m crawler crawl`, which holds the archive's lock file
+NEAR_DUPLICATE_THRESHOLD = 0.8  # estimated Jaccard of word 5-shingles
 SITE_CATALOG = ""  # empty: the bundled crawler/sites.toml
 CRAWL_SITES = ""  # comma-separated catalog names (or use -a site=NAME)
 REFRESH_KNOWN = False  # fetch archived article URLs again even when nothing says they changed

@@ -20,6 +20,7 @@ class ArchiveSession:
     archive: Archive
     neardup: NearDupIndex
     run_id: int | None = None
+    holds_lock: bool = False  # the runner took the archive lock: no other run can be live
     counts: Counter = field(default_factory=Counter)  # (site, outcome) -> n
     fill: Counter = field(default_factory=Counter)  # (site, field) -> articles with that field filled
     closers: list[Callable[[], None]] = field(default_factory=list)
@@ -32,14 +33,14 @@ class ArchiveSession:
             archive = Archive(settings.get("ARCHIVE_PATH"), batch_size=settings.getint("ARCHIVE_BATCH_SIZE", 50))
             neardup = NearDupIndex(threshold=settings.getfloat("NEAR_DUPLICATE_THRESHOLD", 0.8))
             neardup.load(archive.iter_signatures())
-            session = cls(archive=archive, neardup=neardup)
+            session = cls(archive=archive, neardup=neardup, holds_lock=settings.getbool("ARCHIVE_LOCK_HELD"))
             setattr(crawler, SESSION_ATTRIBUTE, session)
         return session
 
     def begin_run(self, spider_name: str) -> int:
         """Record the crawl run once, whichever stage opens first."""
         if self.run_id is None:
-            self.run_id = self.archive.start_run(spider_name)
+            self.run_id = self.archive.start_run(spider_name, close_stale=self.holds_lock)
         return self.run_id
 
     def on_close(self, closer: Callable[[], None]) -> None:

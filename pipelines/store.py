@@ -155,6 +155,10 @@ class ArchiveStage:
             "close_reason": reason,
         }
         status = RUN_STATUS.get(reason, "finished" if reason.startswith("closespider") else reason)
+        fetched = getattr(spider, "scheduled", set())
+        session.archive.raise_lastmods(
+            {url: iso for url, (iso, _) in getattr(spider, "lastmods", {}).items() if url in fetched}
+        )
         for site in {s.name for s in getattr(spider, "sites", [])}:
             self.record_site(site, stats)
         session.archive.finish_run(session.run_id, counts, status)

@@ -88,6 +88,8 @@ class NewsSpider(scrapy.Spider):
         self.max_articles = max_articles
         self.since = since
         self.scheduled: set[str] = set()  # canonical URLs requested this run
+        self.lastmods: dict[str, tuple[str, datetime]] = {}  # canonical URL -> newest announced date
+        self.counted: set[tuple[str, str]] = set()
         # Filtered with Site.owns, not allow_domains: Scrapy's domain check compares host:port.
         self.link_extractor = LinkExtractor(unique=True)
 
@@ -198,30 +200,41 @@ class NewsSpider(scrapy.Spider):
         if not (trusted or site.is_article_url(url)):
             return
         canonical = canonicalize_url(url, site_domains=site.domains)
+        when = parse_when(lastmod)
+        self.note_lastmod(canonical, lastmod, when)
         if canonical in self.scheduled:
             return
-        self.scheduled.add(canonical)
-        when = parse_when(lastmod)
         if self.since and when and when < self.since:
-            self.count(site, "skipped/older_than_since")
+            self.count_once(site, canonical, "skipped/older_than_since")
             return
         known = self.known.get(site.name, canonical)
+        # Not marked as scheduled: a later sitemap entry with a newer lastmod may still call for a fetch.
         if known and not self.refresh and not known.changed_since(when):
-            self.count(site, "skipped/already_archived")
+            self.count_once(site, canonical, "skipped/already_archived")
             return
         if self.max_articles and self.crawler.stats.get_value("requested/articles", 0) >= self.max_articles:
-            self.count(site, "skipped/max_articles")
+            self.count_once(site, canonical, "skipped/max_articles")
             return
+        self.scheduled.add(canonical)
         self.count(site, "requested/articles", global_too=True)
         headers = known.conditional_headers() if known else {}
         yield scrapy.Request(
             url,
             self.parse_article,
             headers=headers,
-            cb_kwargs={"site": site, "lastmod": lastmod, "known_id": known.id if known else None, "via": via or []},
-            meta={"handle_httpstatus_list": ARTICLE_STATUSES + REDIRECT_STATUSES, "dont_redirect": True},
+            cb_kwargs={"site": site, "known_id": known.id if known else None, "via": via or []},
+            meta={"handle_httpstatus_list": ARTICLE_STATUSES + REDIRECT_STATUSES, "dont_redirect": True,
+                  "canonical": canonical},
             errback=self.article_failed,
         )
+
+    def note_lastmod(self, canonical: str, lastmod: str | None, when: datetime | None) -> None:
+        """Keep the newest sitemap/feed date seen for a URL: it is stored with the article, whichever
+        source scheduled the request first."""
+        if when is not None:
+            previous = self.lastmods.get(canonical)
+            if previous is None or when > previous[1]:
+                self.lastmods[canonical] = (when.isoformat(), when)  # ISO whatever the source's format
 
     def recheck_request(self, site: Site, url: str, canonical: str) -> scrapy.Request:
         """Fetch an archived article again (conditionally) to catch edits, removals and redirects."""
@@ -232,15 +245,15 @@ class NewsSpider(scrapy.Spider):
             url,
             self.parse_article,
             headers=known.conditional_headers() if known else {},
-            cb_kwargs={"site": site, "lastmod": None, "known_id": known.id if known else None, "via": []},
-            meta={"handle_httpstatus_list": ARTICLE_STATUSES + REDIRECT_STATUSES, "dont_redirect": True},
+            cb_kwargs={"site": site, "known_id": known.id if known else None, "via": []},
+            meta={"handle_httpstatus_list": ARTICLE_STATUSES + REDIRECT_STATUSES, "dont_redirect": True,
+                  "canonical": canonical},
             errback=self.article_failed,
             dont_filter=True,
         )
 
-    def parse_article(
-        self, response: Response, site: Site, lastmod: str | None, known_id: int | None, via: list[str]
-    ) -> Iterator[Any]:
+    def parse_article(self, response: Response, site: Site, known_id: int | None, via: list[str]) -> Iterator[Any]:
+        lastmod = self.lastmods.get(response.meta.get("canonical"), (None, None))[0]
         self.count(site, f"fetched/status_{response.status}")
         if response.status in REDIRECT_STATUSES:
             if known_id is not None:  # an archived article now points elsewhere: record it, then follow
@@ -286,6 +299,12 @@ class NewsSpider(scrapy.Spider):
         )
 
     # -- bookkeeping --------------------------------------------------
+    def count_once(self, site: Site, canonical: str, key: str) -> None:
+        """Count a skip once per URL, however many sources (feed, sitemap, listings) list it."""
+        if (canonical, key) not in self.counted:
+            self.counted.add((canonical, key))
+            self.count(site, key)
+
     def count(self, site: Site, key: str, *, global_too: bool = False) -> None:
         self.crawler.stats.inc_value(f"site/{site.name}/{key}")
         if global_too:

@@ -17,7 +17,7 @@ from crawler.catalog import CatalogError, load_catalog
 
 DEV_PAGES = Path("/work/shared/dev-pages")
 CATALOG = load_catalog()
-REAL_SITES = {name: site for name, site in CATALOG.items() if name != "sample"}
+REAL_SITES = {name: site for name, site in CATALOG.items() if not site.is_local}
 
 # One article URL per site, in the shape the site uses (made-up slug/id where not from a saved page).
 EXAMPLE_ARTICLES = {
