@@ -75,3 +75,23 @@ def test_demo_command_writes_the_archive(tmp_path):
     expected = SampleSite().expected
     assert rows(db, "SELECT COUNT(*) FROM articles")[0][0] == len(expected["archivable_paths"])
     assert rows(db, "SELECT COUNT(*) FROM captions")[0][0] >= len(expected["archivable_paths"])
+
+
+def test_pool_and_inline_extraction_archive_identical_articles(sample_server, tmp_path):
+    columns = ("canonical_url, title, lead, body, authors, published, updated, date_source, section, tags, "
+               "language, content_hash, extractor")
+    archives = {}
+    for workers in ("1", "2"):
+        db = tmp_path / f"workers-{workers}.db"
+        result = run_cli("crawl", "sample", "--base-url", sample_server.base_url, "--db", str(db),
+                         "-s", f"EXTRACTION_WORKERS={workers}")
+        assert result.returncode == 0, result.stderr[-3000:]
+        archives[workers] = (
+            rows(db, f"SELECT {columns} FROM articles ORDER BY canonical_url"),
+            rows(db, "SELECT a.canonical_url, c.text, c.credit, c.image_url, c.alt FROM captions c "
+                     "JOIN articles a ON a.id = c.article_id ORDER BY 1, c.id"),
+            rows(db, "SELECT a.canonical_url, s.name, s.canonical FROM sources s "
+                     "JOIN articles a ON a.id = s.article_id ORDER BY 1, s.id"),
+        )
+    assert len(archives["1"][0]) == len(sample_server.site.expected["archivable_paths"])
+    assert archives["1"] == archives["2"]

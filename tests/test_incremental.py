@@ -157,3 +157,35 @@ def test_kill_9_mid_crawl_then_rerun_archives_every_article_exactly_once(tmp_pat
     assert versions == len(paths)
     statuses = [s for (s,) in query(db, "SELECT status FROM crawl_runs ORDER BY id")]
     assert statuses == ["aborted", "finished"]  # the killed run is marked by the next run that took the lock
+
+
+def test_refresh_uses_conditional_requests_and_stores_nothing_new(sample_server, crawl_sample):
+    crawl_sample()
+    before = len(sample_server.requests)
+    second = crawl_sample("--refresh")
+    assert second.returncode == 0, second.stderr[-3000:]
+    article_paths = set(sample_server.site.expected["archivable_paths"])
+    refetched = [r for r in sample_server.requests[before:] if r.path in article_paths]
+    assert refetched and all(r.status == 304 for r in refetched if r.path not in {
+        sample_server.site.expected["flaky_path"]})
+    assert all("If-None-Match" in r.headers for r in refetched)
+    assert "0 new, 0 updated" in second.stdout
+    assert query(crawl_sample.db, "SELECT MAX(version) FROM articles")[0][0] == 1
+
+
+def test_recheck_records_removed_and_redirected_articles_without_deleting(sample_server, crawl_sample):
+    crawl_sample()
+    site = sample_server.site
+    removed = site.remove_article(site.articles[2].id, status=410)
+    moved_from, moved_to = site.redirect_article(site.articles[3].id, site.articles[5].id)
+    result = crawl_sample("--recheck-days", "1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    db, base = crawl_sample.db, sample_server.base_url
+    events = query(db, "SELECT a.canonical_url, e.kind, e.detail FROM events e JOIN articles a ON a.id = e.article_id")
+    assert (base + removed.path, "gone", "HTTP 410") in events
+    redirected = [e for e in events if e[1] == "redirected"]
+    assert [e[0] for e in redirected] == [base + moved_from] and moved_to in redirected[0][2]
+    statuses = dict(query(db, "SELECT canonical_url, status FROM articles"))
+    assert statuses[base + removed.path] == "gone" and statuses[base + moved_from] == "redirected"
+    assert query(db, "SELECT COUNT(*) FROM articles")[0][0] == len(site.expected["archivable_paths"])  # nothing deleted
+    assert query(db, "SELECT body FROM articles WHERE canonical_url = ?", base + removed.path)[0][0]

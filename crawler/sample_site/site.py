@@ -70,6 +70,8 @@ class SampleSite:
         self.seed, self.name, self.title = seed, name, site_title(name)
         self.page_weight_kb, self.crawl_delay = page_weight_kb, crawl_delay
         self.layout = "v1"
+        self.withdrawn: dict[str, int] = {}  # path -> 404/410, set by remove_article
+        self.moved: dict[str, str] = {}  # path -> path it redirects to, set by redirect_article
         rng = random.Random(f"{name}:{seed}")
         self.articles: list[SampleArticle] = generate_articles(rng, n_articles - LEGACY_COUNT, LEGACY_COUNT)
         self._assign_faults(rng)
@@ -209,6 +211,18 @@ class SampleSite:
         article.version += 1
         return article
 
+    def remove_article(self, article_id: int, status: int = 410) -> SampleArticle:
+        """Withdraw an article: its URL now answers `status` (404 or 410); listings and sitemaps still link it."""
+        article = self._by_id[article_id]
+        self.withdrawn[article.path] = status
+        return article
+
+    def redirect_article(self, article_id: int, to_article_id: int) -> tuple[str, str]:
+        """Make an article's URL answer 301 to another article (a merged or moved story)."""
+        source, target = self._by_id[article_id].path, self._by_id[to_article_id].path
+        self.moved[source] = target
+        return source, target
+
     # -- routing ------------------------------------------------------------------------------------------------
 
     def respond(self, request: Request, base_url: str, previous_hits: int = 0) -> Response:
@@ -220,6 +234,10 @@ class SampleSite:
             return self._html(429, "<h1>429 Too Many Requests</h1>", {"Retry-After": "2"})
         if path == self.redirect_path:
             return Response(301, {"Location": base + self.redirect_target, "Content-Length": "0"})
+        if path in self.withdrawn:
+            return self._text(self.withdrawn[path], pages.not_found(self, base, path))
+        if path in self.moved:
+            return Response(301, {"Location": base + self.moved[path], "Content-Length": "0"})
         if path in self._by_path:
             return self._article_response(request, self._by_path[path], base)
         if path == self.amp_path:
