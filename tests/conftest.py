@@ -5,6 +5,7 @@ A Twisted reactor runs once per process, so every real crawl runs in a child pro
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,15 @@ def run_cli(*args: str, timeout: float = 240, env: dict | None = None) -> subpro
         timeout=timeout,
         env={**os.environ, **(env or {})},
     )
+
+
+def db_rows(db, sql: str, *params) -> list[tuple]:
+    """Run one query on an archive file and return every row."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
 
 
 @pytest.fixture

@@ -2,17 +2,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
+import subprocess
+import sys
 
-from tests.conftest import run_cli
-
-
-def rows(db, sql, *params):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+from tests.conftest import ROOT, run_cli
+from tests.conftest import db_rows as rows
 
 
 def archived_paths(db, base_url):
@@ -95,3 +89,14 @@ def test_pool_and_inline_extraction_archive_identical_articles(sample_server, tm
         )
     assert len(archives["1"][0]) == len(sample_server.site.expected["archivable_paths"])
     assert archives["1"] == archives["2"]
+
+
+def test_scrapy_crawl_news_works_too(sample_server, tmp_path):
+    db = tmp_path / "scrapy.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "site=sample", "-a", f"base_url={sample_server.base_url}",
+         "-s", f"ARCHIVE_PATH={db}", "-s", "LOG_LEVEL=WARNING", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0.05"],
+        cwd=ROOT, capture_output=True, text=True, timeout=240,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert rows(db, "SELECT COUNT(*) FROM articles")[0][0] == len(sample_server.site.expected["archivable_paths"])

@@ -20,14 +20,7 @@ from pipelines.extract import extract_page
 from pipelines.session import ArchiveSession
 from pipelines.store import ArchiveStage
 from tests.conftest import ROOT, run_cli
-
-
-def query(db, sql, *params):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+from tests.conftest import db_rows as query
 
 
 def crawl(server, db, *extra, site="sample"):
