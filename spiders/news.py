@@ -219,7 +219,7 @@ class NewsSpider(scrapy.Spider):
         self.count(site, "requested/articles", global_too=True)
         headers = known.conditional_headers() if known else {}
         yield scrapy.Request(
-            url,
+            canonicalize_url(url),  # same host, minus tracking and AMP variants: the page readers get
             self.parse_article,
             headers=headers,
             cb_kwargs={"site": site, "known_id": known.id if known else None, "via": via or []},
