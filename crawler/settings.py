@@ -30,8 +30,11 @@ RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-# Discovery is breadth-first and shallow: articles come from sitemaps, feeds and listings.
-DEPTH_LIMIT = 4
+# Discovery is breadth-first and shallow: articles come from sitemaps, feeds and listings. The
+# depth bound applies to listing pages only (LISTING_DEPTH_LIMIT): Scrapy's DEPTH_LIMIT would also
+# drop article links found deep in pagination, after the spider counted them as requested.
+DEPTH_LIMIT = 0
+LISTING_DEPTH_LIMIT = 3
 DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
@@ -71,7 +74,7 @@ REFRESH_KNOWN = False  # fetch archived article URLs again even when nothing say
 RECHECK_DAYS = 0  # fetch archived articles first seen in the last N days again (edits, 404/410, redirects)
 MAX_ARTICLES = 0  # stop after this many article pages were fetched (0 = no bound)
 
-EXTENSIONS = {"crawler.progress.ProgressDisplay": 500}
+EXTENSIONS = {"crawler.progress.ProgressDisplay": 500, "crawler.shutdown.PromptShutdown": 500}
 
 # Raw responses of article pages, for provenance and offline re-extraction.
 WARC_ENABLED = True

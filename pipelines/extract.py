@@ -14,6 +14,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
@@ -48,6 +49,13 @@ def extract_page(page: FetchedPage, hints: ExtractionHints | None) -> Article | 
         return str(reason) or "not an article"
 
 
+def ignore_stop_signals() -> None:
+    """In a worker: Ctrl-C and systemd signal the whole process group, but only the crawl process decides
+    when to stop; it finishes the pages in flight and then shuts the pool down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 class ExtractStage:
     def __init__(self, session: ArchiveSession, workers: int = 1, hints: dict[str, ExtractionHints] | None = None) -> None:
         self.session = session
@@ -67,7 +75,8 @@ class ExtractStage:
         self.hints = {site.name: site.hints for site in sites}
         if self.workers > 1:
             # spawn, not fork: the crawl process has threads (reactor pool, a local server) that fork would copy mid-flight.
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=ignore_stop_signals)
 
     def close_spider(self) -> None:
         if self.pool is not None:

@@ -15,12 +15,14 @@ from typing import Any
 import lxml.etree
 import scrapy
 from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog, resolve_sites
+from crawler.dates import date_from_url
 from crawler.discovery import feeds_in_html
 from crawler.items import CrawledArticle, FetchedPage
 from crawler.known import KnownArticles
@@ -121,14 +123,15 @@ class NewsSpider(scrapy.Spider):
                 yield self.recheck_request(site, url, canonical)
         for site in self.sites:
             for url in site.sitemaps:
-                yield scrapy.Request(url, self.parse_sitemap, cb_kwargs={"site": site}, dont_filter=True,
+                yield scrapy.Request(url, self.parse_sitemap, cb_kwargs={"site": site},
                                      errback=self.discovery_failed, priority=10)
             for url in site.feeds:
-                yield scrapy.Request(url, self.parse_feed, cb_kwargs={"site": site}, dont_filter=True,
+                yield scrapy.Request(url, self.parse_feed, cb_kwargs={"site": site},
                                      errback=self.discovery_failed, priority=10)
             for url in site.start_urls:
+                # Not dont_filter: a listing linking back to the homepage must not fetch it again.
                 yield scrapy.Request(url, self.parse_listing, cb_kwargs={"site": site, "start_page": True},
-                                     dont_filter=True, errback=self.discovery_failed, priority=5)
+                                     errback=self.discovery_failed, priority=5)
 
     def parse_sitemap(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
         self.count(site, "discovery/sitemaps")
@@ -179,12 +182,13 @@ class NewsSpider(scrapy.Spider):
                 if feed not in site.feeds and site.owns(feed):
                     yield scrapy.Request(feed, self.parse_feed, cb_kwargs={"site": site},
                                          errback=self.discovery_failed, priority=10)
+        follow_listings = response.meta.get("depth", 0) < self.settings.getint("LISTING_DEPTH_LIMIT", 3)
         for link in self.link_extractor.extract_links(response):
             if not site.owns(link.url):
                 continue
             if site.is_article_url(link.url):
                 yield from self.article_request(site, link.url, None)
-            elif site.is_listing_url(link.url):
+            elif follow_listings and site.is_listing_url(link.url):
                 yield response.follow(link.url, self.parse_listing, cb_kwargs={"site": site},
                                       errback=self.discovery_failed, priority=5)
 
@@ -204,7 +208,7 @@ class NewsSpider(scrapy.Spider):
         self.note_lastmod(canonical, lastmod, when)
         if canonical in self.scheduled:
             return
-        if self.since and when and when < self.since:
+        if self.since and announced_before(self.since, url, when):
             self.count_once(site, canonical, "skipped/older_than_since")
             return
         known = self.known.get(site.name, canonical)
@@ -312,6 +316,12 @@ class NewsSpider(scrapy.Spider):
 
     def discovery_failed(self, failure) -> None:
         site = failure.request.cb_kwargs.get("site")
+        if failure.check(HttpError) and failure.value.response.status in (404, 410):
+            # A page linked like a listing that does not exist (e.g. /about on an ad-hoc site): not a site failure.
+            self.logger.info("no such listing page: %s", failure.request.url)
+            if site:
+                self.count(site, "skipped/missing_listing")
+            return
         self.logger.warning("discovery request failed: %s (%s)", failure.request.url, failure.getErrorMessage())
         if site:
             self.count(site, "failures/discovery")
@@ -326,6 +336,15 @@ class NewsSpider(scrapy.Spider):
         self.logger.warning("article request failed: %s (%s)", failure.request.url, failure.getErrorMessage())
         if site:
             self.count(site, "failures/articles")
+
+
+def announced_before(since: datetime, url: str, when: datetime | None) -> bool:
+    """Older than `since` by its sitemap/feed date, else (listing links carry none) by the day in its URL."""
+    if when is not None:
+        return when < since
+    found = date_from_url(url)
+    # A URL gives a day, not a time: skip only when the whole day is before `since`.
+    return found is not None and found.precision == "day" and found.value.date() < since.date()
 
 
 def load_known(archive_path: str | None, site_names: list[str], recheck_days: int = 0) -> KnownArticles:

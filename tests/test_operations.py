@@ -34,7 +34,10 @@ from tests.conftest import ROOT, run_cli
 LOCAL_SETTINGS = [arg for name, value in LOCAL_SITE_SETTINGS.items() for arg in ("-s", f"{name}={value}")]
 # One request at a time, spaced: slow enough to signal a crawl half-way through.
 SLOW_SETTINGS = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "-s", "DOWNLOAD_DELAY=0.2"]
-GAP_TOLERANCE = 0.05  # seconds of timer jitter allowed under a delay the site asked for
+# Seconds allowed under a delay the site asked for: the server stamps a request when its handler thread
+# runs, and on a saturated CPU that lags by up to ~0.08 s. Ignoring the delay gives gaps near 0 (or 0.5 s
+# with Scrapy's jitter), far below this.
+GAP_TOLERANCE = 0.1
 SAMPLE_RETRY_AFTER = 2  # seconds: the sample site's Retry-After on the 429 of its /busy/ article
 
 
@@ -57,8 +60,9 @@ def crawl(server, db: Path, *extra: str) -> subprocess.CompletedProcess:
 
 
 def start_crawl(server, db: Path, *extra: str) -> subprocess.Popen:
+    """In its own process group, so a signal can go to it and its extraction workers, as Ctrl-C sends it."""
     return subprocess.Popen([sys.executable, "-m", "crawler", *crawl_args(server, db, *extra)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
 def rows(db: Path, sql: str, *params) -> list[tuple]:
@@ -123,8 +127,9 @@ def test_a_crawl_of_a_locked_archive_exits_75_and_writes_nothing(tmp_path):
 # -- 2. SIGTERM / SIGINT mid-crawl ---------------------------------------------------------------------------------
 
 
-def signal_mid_crawl(server, db: Path, signum: int, *, after_articles: int = 2) -> dict:
-    """Start a slow crawl, wait until `after_articles` are archived (committed), signal it, and let it exit."""
+def signal_mid_crawl(server, db: Path, signum: int, *, after_articles: int = 2, group: bool = False) -> dict:
+    """Start a slow crawl, wait until `after_articles` are archived (committed), signal it (or its whole
+    process group: a terminal's Ctrl-C, systemd's default KillMode), and let it exit."""
     proc = start_crawl(server, db, *SLOW_SETTINGS)
     deadline = time.monotonic() + 60
     while archived_count(db) < after_articles and proc.poll() is None and time.monotonic() < deadline:
@@ -132,8 +137,16 @@ def signal_mid_crawl(server, db: Path, signum: int, *, after_articles: int = 2) 
     assert proc.poll() is None, f"the crawl ended before the signal:\n{proc.communicate()[1][-3000:]}"
     overlapping = run_cli(*crawl_args(server, db))  # what cron starting the next run meanwhile gets
     requests_at_signal = len(server.requests)
-    proc.send_signal(signum)
-    stdout, stderr = proc.communicate(timeout=120)
+    if group:
+        os.killpg(proc.pid, signum)
+    else:
+        proc.send_signal(signum)
+    try:
+        stdout, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        stdout, stderr = proc.communicate()
+        pytest.fail(f"the crawl did not exit within 60 s of the signal:\n{stderr[-3000:]}")
     return {"returncode": proc.returncode, "stdout": stdout, "stderr": stderr, "pid": proc.pid,
             "overlapping": overlapping, "requests_after_signal": len(server.requests) - requests_at_signal}
 
@@ -141,6 +154,7 @@ def signal_mid_crawl(server, db: Path, signum: int, *, after_articles: int = 2) 
 def assert_interrupted_run_recorded(db: Path, outcome: dict) -> None:
     assert outcome["returncode"] == EXIT_INTERRUPTED, outcome["stderr"][-3000:]
     assert outcome["stdout"].startswith("run 1 interrupted")
+    assert " ERROR: " not in outcome["stderr"], outcome["stderr"][-3000:]  # e.g. a page lost with its worker
     status, counts = last_run(db)
     archived = archived_count(db)
     assert status == "interrupted" and counts["close_reason"] == "shutdown"
@@ -151,7 +165,7 @@ def assert_interrupted_run_recorded(db: Path, outcome: dict) -> None:
 
 def test_sigterm_mid_crawl_exits_130_keeps_what_was_archived_and_a_rerun_completes(tmp_path):
     db = tmp_path / "archive.db"
-    with sample() as (site, server):
+    with sample(n_articles=20) as (site, server):  # long enough to still run after the overlapping start
         outcome = signal_mid_crawl(server, db, signal.SIGTERM)
         overlapping = outcome["overlapping"]
         assert overlapping.returncode == EXIT_BUSY and f"pid {outcome['pid']}" in overlapping.stderr
@@ -167,10 +181,10 @@ def test_sigterm_mid_crawl_exits_130_keeps_what_was_archived_and_a_rerun_complet
     assert outcome["requests_after_signal"] <= 2
 
 
-def test_sigint_mid_crawl_exits_130_and_records_the_run_as_interrupted(tmp_path):
+def test_ctrl_c_mid_crawl_exits_130_and_loses_no_fetched_page(tmp_path):
     db = tmp_path / "archive.db"
-    with sample() as (_, server):
-        outcome = signal_mid_crawl(server, db, signal.SIGINT, after_articles=1)
+    with sample(n_articles=20) as (_, server):
+        outcome = signal_mid_crawl(server, db, signal.SIGINT, after_articles=1, group=True)
     assert_interrupted_run_recorded(db, outcome)
 
 
