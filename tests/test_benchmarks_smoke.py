@@ -1,0 +1,38 @@
+"""Every benchmark still runs end to end with a tiny --n, so they cannot rot between hand runs.
+
+Only the shape of the output is checked (the last line is `ratio=X.XX target=Y.YY`), never a speed.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+RATIO_LINE = re.compile(r"^ratio=\d+\.\d\d target=\d+\.\d\d$")
+
+
+def run_benchmark(name: str, *args: str) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / name), *args], capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.strip().splitlines()
+
+
+@pytest.mark.parametrize(
+    "name, args, expected",
+    [
+        ("crawl_throughput.py", ["--n", "12", "--page-weight-kb", "20"], "limit (bare trafilatura.extract"),
+        ("memory.py", ["--n", "12", "--page-weight-kb", "20", "--interval", "0.2"], "peak: tree"),
+        ("incremental.py", ["--n", "12"], "second crawl:"),
+        ("archive_growth.py", ["--n", "300", "--rounds", "1", "--batch", "5"], "near-dup index start-up"),
+    ],
+)
+def test_benchmark_runs_and_ends_with_a_ratio(name: str, args: list[str], expected: str) -> None:
+    lines = run_benchmark(name, *args)
+    assert RATIO_LINE.match(lines[-1]), lines[-1]
+    assert any(expected in line for line in lines), "\n".join(lines)
