@@ -29,27 +29,34 @@ def stems_of(*texts: str | None) -> str:
     return " ".join(light_stem(t) for text in texts if text for t in tokens(text))
 
 
-def index_article(
-    conn: sqlite3.Connection,
-    article_id: int,
-    title: str | None,
-    lead: str | None,
-    body: str,
-    captions: list[str],
-) -> None:
-    """Insert or replace the index row of one article (call inside the writing transaction)."""
+@dataclass(frozen=True)
+class SearchText:
+    """The normalised columns of one article's index row (computable in an extraction worker)."""
+
+    title: str
+    lead: str
+    body: str
+    captions: str
+    stems: str
+
+
+def search_text(title: str | None, lead: str | None, body: str, captions: list[str]) -> SearchText:
     caption_text = "\n".join(captions)
+    return SearchText(
+        normalize(title or ""),
+        normalize(lead or ""),
+        normalize(body),
+        normalize(caption_text),
+        stems_of(title, lead, body, caption_text),
+    )
+
+
+def index_article(conn: sqlite3.Connection, article_id: int, text: SearchText) -> None:
+    """Insert or replace the index row of one article (call inside the writing transaction)."""
     conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, lead, body, captions, stems) VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            article_id,
-            normalize(title or ""),
-            normalize(lead or ""),
-            normalize(body),
-            normalize(caption_text),
-            stems_of(title, lead, body, caption_text),
-        ),
+        (article_id, text.title, text.lead, text.body, text.captions, text.stems),
     )
 
 
@@ -59,7 +66,7 @@ def rebuild_fts(conn: sqlite3.Connection) -> None:
     rows = conn.execute("SELECT id, title, lead, body FROM articles").fetchall()
     for article_id, title, lead, body in rows:
         captions = [r[0] for r in conn.execute("SELECT text FROM captions WHERE article_id = ?", (article_id,))]
-        index_article(conn, article_id, title, lead, body, captions)
+        index_article(conn, article_id, search_text(title, lead, body, captions))
 
 
 @dataclass

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.fts import index_article
+from archive.fts import SearchText, index_article, search_text
 from archive.schema import LATEST_VERSION, MIGRATIONS
 from crawler.items import Article
 from crawler.known import KnownArticle, KnownArticles, parse_iso
@@ -238,6 +238,7 @@ class Archive:
         near_duplicate_of: int | None = None,
         cluster_id: int | None = None,
         signature: bytes | None = None,
+        text: SearchText | None = None,
     ) -> int | None:
         """Store a new article with its captions, sources, first version and index entry.
 
@@ -264,7 +265,7 @@ class Archive:
             return None
         article_id = int(cursor.lastrowid)
         self.conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", (cluster_id or article_id, article_id))
-        self._write_children(article_id, article)
+        self._write_children(article_id, article, text)
         self._insert_version(article_id, 1, article, content_hash, fetch)
         if signature is not None:
             self.conn.execute(
@@ -273,7 +274,8 @@ class Archive:
         return article_id
 
     def add_version(
-        self, article_id: int, article: Article, content_hash: str, fetch: FetchInfo, signature: bytes | None = None
+        self, article_id: int, article: Article, content_hash: str, fetch: FetchInfo, signature: bytes | None = None,
+        text: SearchText | None = None,
     ) -> int:
         """Store changed text as the next version; earlier versions stay in `article_versions`."""
         self._write()
@@ -284,7 +286,7 @@ class Archive:
         self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), article_id])
         self.conn.execute("DELETE FROM captions WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM sources WHERE article_id = ?", (article_id,))
-        self._write_children(article_id, article)
+        self._write_children(article_id, article, text)
         self._insert_version(article_id, version, article, content_hash, fetch)
         if signature is not None:
             self.conn.execute(
@@ -397,7 +399,7 @@ class Archive:
             **self.metadata_columns(article),
         }
 
-    def _write_children(self, article_id: int, article: Article) -> None:
+    def _write_children(self, article_id: int, article: Article, text: SearchText | None = None) -> None:
         self.db["captions"].insert_all(
             {"article_id": article_id, "image_url": c.image_url, "text": c.text, "credit": c.credit, "alt": c.alt}
             for c in article.captions
@@ -405,9 +407,9 @@ class Archive:
         self.db["sources"].insert_all(
             {"article_id": article_id, "name": s.name, "canonical": s.canonical} for s in article.sources
         )
-        index_article(
-            self.conn, article_id, article.title, article.lead, article.body, [c.text for c in article.captions]
-        )
+        if text is None:
+            text = search_text(article.title, article.lead, article.body, [c.text for c in article.captions])
+        index_article(self.conn, article_id, text)
 
     def _insert_version(self, article_id: int, version: int, article: Article, content_hash: str, fetch: FetchInfo) -> None:
         self.conn.execute(

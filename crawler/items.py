@@ -125,4 +125,5 @@ class CrawledArticle:
     near_duplicate_of: int | None = None
     cluster_id: int | None = None
     aliases: list[tuple[str, str]] = field(default_factory=list)  # (canonicalised other URL, kind)
+    search_text: Any = None  # archive.fts.SearchText, computed by the extraction worker
     warc_ref: Any = None  # archive.warc.WarcRef of the raw response, when WARC writing is on

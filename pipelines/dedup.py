@@ -39,12 +39,13 @@ class DedupStage:
         )
         article.canonical_url = item.canonical_url
         item.aliases = self.other_urls(item)
-        item.content_hash = content_hash(article.title, article.body)
+        if item.content_hash is None:  # extraction workers compute both keys; offline callers may not
+            item.content_hash = content_hash(article.title, article.body)
         state = archive.article_state(item.canonical_url)
         if state is not None:
             item.existing_id = state.id
             item.decision = "unchanged" if state.content_hash == item.content_hash else "version"
-            if item.decision == "version":
+            if item.decision == "version" and item.signature is None:
                 item.signature = self.session.neardup.signature(article.body)
             return item
         same = archive.same_text(page.site, item.content_hash)
@@ -52,7 +53,8 @@ class DedupStage:
             item.decision, item.existing_id = "alias", same
             return item
         item.decision = "new"
-        item.signature = self.session.neardup.signature(article.body)
+        if item.signature is None:
+            item.signature = self.session.neardup.signature(article.body)
         matches = self.session.neardup.query(item.signature)
         if matches:
             match = archive.article_state_by_id(min(matches))

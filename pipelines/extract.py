@@ -16,13 +16,18 @@ import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from scrapy.exceptions import DropItem
 
+from archive.fts import SearchText, search_text
 from crawler.catalog import Site
 from crawler.extraction import extract
+from crawler.identity import content_hash
 from crawler.items import Article, CrawledArticle, ExtractionHints, FetchedPage, NotAnArticle
+from crawler.neardup import NearDupIndex
 from pipelines.session import ArchiveSession
 
 logger = logging.getLogger(__name__)
@@ -35,10 +40,27 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def extract_page(page: FetchedPage, hints: ExtractionHints | None) -> Article | str:
-    """Run in a worker: the article, or the reason it is not one (exceptions do not cross processes well)."""
+@dataclass
+class Extracted:
+    """What a worker sends back: the article and the keys dedup needs, computed off the reactor thread."""
+
+    article: Article
+    content_hash: str
+    signature: bytes
+    search_text: SearchText
+
+
+@lru_cache(maxsize=1)
+def signer() -> NearDupIndex:
+    """Per process: signatures depend only on the MinHash parameters, not on an index's contents."""
+    return NearDupIndex()
+
+
+def extract_page(page: FetchedPage, hints: ExtractionHints | None) -> Extracted | str:
+    """Run in a worker: the article with its keys, or the reason it is not one
+    (exceptions do not cross processes well)."""
     try:
-        return extract(
+        article = extract(
             page.body,
             page.url,
             fetched_at=datetime.fromisoformat(page.fetched_at),
@@ -47,6 +69,12 @@ def extract_page(page: FetchedPage, hints: ExtractionHints | None) -> Article | 
         )
     except NotAnArticle as reason:
         return str(reason) or "not an article"
+    return Extracted(
+        article,
+        content_hash(article.title, article.body),
+        signer().signature(article.body),
+        search_text(article.title, article.lead, article.body, [c.text for c in article.captions]),
+    )
 
 
 def ignore_stop_signals() -> None:
@@ -102,5 +130,6 @@ class ExtractStage:
         if isinstance(result, str):
             self.session.tally(page.site, "not_article")
             raise DropItem(f"not an article: {page.url}: {result}")
-        item.article = result
+        item.article, item.content_hash, item.signature = result.article, result.content_hash, result.signature
+        item.search_text = result.search_text
         return item

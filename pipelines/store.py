@@ -58,6 +58,7 @@ class ArchiveStage:
             article_id = archive.insert_article(
                 item.article, item.canonical_url, item.content_hash, fetch,
                 near_duplicate_of=item.near_duplicate_of, cluster_id=item.cluster_id, signature=item.signature,
+                text=item.search_text,
             )
             if article_id is None:  # another writer stored it first: idempotent
                 return "unchanged"
@@ -66,7 +67,8 @@ class ArchiveStage:
             self.count_fill(item)
             return "near_duplicate" if item.near_duplicate_of else "new"
         if item.decision == "version":
-            archive.add_version(item.existing_id, item.article, item.content_hash, fetch, item.signature)
+            archive.add_version(item.existing_id, item.article, item.content_hash, fetch, item.signature,
+                                item.search_text)
             self.record_aliases(item, item.existing_id)
             if item.signature is not None:
                 self.session.neardup.add(item.existing_id, item.signature)

@@ -79,7 +79,7 @@ def test_tracking_amp_and_mobile_urls_of_one_article_make_one_row(tmp_path):
     outcomes = []
     for url in variants:
         item = page_item(url, html)
-        item.article = extract_page(item.page, None)
+        item.article = extract_page(item.page, None).article
         dedup.process_item(item)
         outcomes.append(item.decision)
         store.process_item(item)
