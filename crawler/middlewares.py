@@ -26,10 +26,12 @@ from __future__ import annotations
 import logging
 import re
 import time
+import tomllib
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
-from email.utils import parsedate_to_datetime
 from datetime import timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -59,12 +61,11 @@ POLITE_DOWNLOADER_MIDDLEWARES: dict[str, int] = {
     "crawler.middlewares.RetryAfterMiddleware": 560,
 }
 
-PAGE_PARAMS = frozenset({"page", "p", "pg", "paged", "pagenum", "page_num", "pageno"})
-DATE_PARAMS = frozenset({"date", "day", "month", "year", "d", "from", "to", "start_date", "end_date"})
+_TRAP_WORDS = tomllib.loads((Path(__file__).with_name("data") / "traps.toml").read_text(encoding="utf-8"))
+PAGE_PARAMS = frozenset(_TRAP_WORDS["page_params"])
+DATE_PARAMS = frozenset(_TRAP_WORDS["date_params"])
 # Path words that make date segments after them a calendar/archive listing, not an article.
-CALENDAR_WORDS = frozenset(
-    {"calendar", "archive", "archives", "day", "date", "events", "أرشيف", "الأرشيف", "تقويم"}
-)
+CALENDAR_WORDS = frozenset(_TRAP_WORDS["calendar_words"])
 
 # A year, optionally with month and day: 2024, 2024-01, 20240105, 2024_1_5.
 _DATE_SEGMENT = re.compile(r"^(?:19|20)\d\d(?:[-_.]?\d{1,2}){0,2}$")
