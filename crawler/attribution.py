@@ -31,6 +31,31 @@ def rules() -> dict:
         return tomllib.load(fh)
 
 
+MEMO_MAX_CHARS = 300  # longer texts (body paragraphs) rarely repeat: not worth cache memory
+
+
+@lru_cache(maxsize=8192)
+def _normalized_short(text: str) -> str:
+    return normalize(text)
+
+
+def normalized(text: str) -> str:
+    """`normalize`, memoised for short texts: menus, labels, bylines and rule phrases recur on every page."""
+    return _normalized_short(text) if len(text) <= MEMO_MAX_CHARS else normalize(text)
+
+
+@lru_cache(maxsize=1)
+def normalized_rules() -> dict[str, list[str]]:
+    """The phrase lists of `rules()` normalised once per process (for `in` / `startswith` tests)."""
+    return {key: [normalize(p) for p in value] for key, value in rules().items() if isinstance(value, list)}
+
+
+@lru_cache(maxsize=1)
+def byline_prefixes_longest_first() -> list[str]:
+    """Normalised byline prefixes, longest (before normalising) first, as parse_byline tries them."""
+    return [normalize(p) for p in sorted(rules()["byline_prefixes"], key=len, reverse=True)]
+
+
 @lru_cache(maxsize=1)
 def agency_index() -> dict[str, str]:
     """normalised spelling → canonical name."""
@@ -41,7 +66,7 @@ def agency_index() -> dict[str, str]:
 
 def canonical_agency(name: str) -> str | None:
     """`رويترز` → `Reuters`, `أ ف ب` → `AFP`; None for names not in the data file."""
-    key = normalize(name).strip(" ()[]«»\"'.:" + DASHES)
+    key = normalized(name).strip(" ()[]«»\"'.:" + DASHES)
     key = re.sub(r"^(وكاله|وكالة)\s+", "", key) if key not in agency_index() else key
     return agency_index().get(key)
 
@@ -69,9 +94,9 @@ def sources_from_names(names: list[str]) -> list[Source]:
     sources = []
     for name in names:
         name = clean_text(name)
-        if not name or len(name.split()) > MAX_SOURCE_NAME_WORDS or normalize(name) in seen:
+        if not name or len(name.split()) > MAX_SOURCE_NAME_WORDS or normalized(name) in seen:
             continue
-        seen.add(normalize(name))
+        seen.add(normalized(name))
         sources.append(Source(name=name, canonical=canonical_agency(name)))
     return sources
 
@@ -93,11 +118,13 @@ SOURCE_LINE = re.compile(r"^\s*(?P<prefix>[^:：]{2,15})\s*[:：]\s*(?P<names>.+
 
 def parse_source_line(text: str) -> list[Source] | None:
     """`المصدر : الجزيرة + وكالات` → [الجزيرة, وكالات]; None when the text is not a source line."""
+    if ":" not in text and "：" not in text:
+        return None  # no separator, no source line: spares clean_text on every body paragraph
     text = clean_text(text)
     match = SOURCE_LINE.match(text)
     if not match or len(text) > 120:
         return None
-    if not starts_with_phrase(normalize(match.group("prefix")), rules()["source_prefixes"]):
+    if not starts_with_phrase(normalized(match.group("prefix")), rules()["source_prefixes"]):
         return None
     names = split_names(match.group("names"), keep_conjunction_part=is_agency)
     return sources_from_names(names) or None
@@ -157,9 +184,8 @@ def looks_like_name(text: str) -> bool:
 def parse_byline(text: str) -> list[str]:
     """`بقلم: أحمد علي ومحمد حسن` → ["أحمد علي", "محمد حسن"]; prefixes from the data file are stripped."""
     text = clean_text(text).strip(" :-–—|")
-    norm = normalize(text)
-    for prefix in sorted(rules()["byline_prefixes"], key=len, reverse=True):
-        p = normalize(prefix)
+    norm = normalized(text)
+    for p in byline_prefixes_longest_first():
         if norm.startswith(p) and (len(norm) == len(p) or not norm[len(p)].isalnum()):
             # normalize keeps length for plain letters, but strip by words to be safe with tashkeel.
             text = " ".join(text.split()[len(p.split()) :]).lstrip(" :：-–—")

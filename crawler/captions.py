@@ -8,17 +8,26 @@ and the site's `caption_xpath` hint, with the credit split off: `(غيتي)`, `-
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import etree
 
-from crawler.arabic import clean_text, normalize
-from crawler.attribution import DASH_CLASS, is_agency, rules
+from crawler.arabic import clean_text
+from crawler.attribution import DASH_CLASS, is_agency, normalized, normalized_rules, rules
 from crawler.items import Caption
 
 CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:wp-caption-text|caption|figcaption|image-caption|img-caption|photo-caption)(?:$|[\s_-])", re.I)
 # Containers whose captions belong to other articles (teasers) or to page chrome.
 FOREIGN_CONTAINER = re.compile(r"(?:^|[\s_-])(?:related|sidebar|widget|footer|nav|menu|comments?|teaser|recommend\w*|most-read|popular|ticker)(?:$|[\s_-])", re.I)
+# XPath expressions compiled once per process (el.xpath(str) compiles on every call).
+IMAGES = etree.XPath(".//img")
+FIGCAPTIONS = etree.XPath("//figcaption")
+WITH_CLASS = etree.XPath("//*[@class]")
+INNER_FIGCAPTIONS = etree.XPath(".//figcaption")
+IN_FIGCAPTION = etree.XPath("ancestor::figcaption")
+INNER_WITH_CLASS = etree.XPath(".//*[@class]")
+VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
 MAX_CAPTION_CHARS = 600
 TRAILING_PAREN = re.compile(r"\s*\((?P<credit>[^()]{2,60})\)\s*\.?\s*$")
 TRAILING_DASH = re.compile(r"\s+[%s]+\s*(?P<credit>[^%s]{2,40})$" % (DASH_CLASS, DASH_CLASS))
@@ -37,21 +46,26 @@ def split_credit(text: str) -> tuple[str, str | None]:
     match = TRAILING_PAREN.search(text)
     if match and match.start() > 0:
         credit = match.group("credit").strip()
-        not_credits = {normalize(w) for w in rules()["caption_not_credit"]}
-        if normalize(credit) not in not_credits and len(credit.split()) <= 5:
+        if normalized(credit) not in normalized_rules()["caption_not_credit"] and len(credit.split()) <= 5:
             return text[: match.start()].rstrip(), credit
     match = TRAILING_DASH.search(text)
     if match and (is_agency(match.group("credit")) or credit_prefixed(match.group("credit"))):
         return text[: match.start()].rstrip(), match.group("credit").strip()
-    prefix = re.search(r"\s*[|.،]?\s*((?:%s)\s*[:：].{2,60})$" % "|".join(map(re.escape, rules()["credit_prefixes"])), text)
+    prefix = credit_prefix_pattern().search(text)
     if prefix and prefix.start() > 0:
         return text[: prefix.start()].rstrip(), prefix.group(1).split(":", 1)[-1].split("：", 1)[-1].strip()
     return text, None
 
 
+@lru_cache(maxsize=1)
+def credit_prefix_pattern() -> re.Pattern:
+    """`| تصوير: فلان` at the end of a caption (compiled once per process)."""
+    return re.compile(r"\s*[|.،]?\s*((?:%s)\s*[:：].{2,60})$" % "|".join(map(re.escape, rules()["credit_prefixes"])))
+
+
 def credit_prefixed(text: str) -> bool:
-    norm = normalize(text)
-    return any(norm.startswith(normalize(p)) for p in rules()["credit_prefixes"])
+    norm = normalized(text)
+    return any(norm.startswith(p) for p in normalized_rules()["credit_prefixes"])
 
 
 def class_and_id(el) -> str:
@@ -76,7 +90,7 @@ def nearest_image(caption_el):
     for scope in (caption_el.getparent(), *list(caption_el.iterancestors())[1:3]):
         if scope is None:
             break
-        images = scope.xpath(".//img")
+        images = IMAGES(scope)
         if images:
             return images[0]
     return None
@@ -86,15 +100,15 @@ def caption_elements(tree, caption_xpath: str | None):
     found = []
     if caption_xpath:
         found.extend(tree.xpath(caption_xpath))
-    found.extend(tree.xpath("//figcaption"))
-    for el in tree.xpath("//*[@class]"):
+    found.extend(FIGCAPTIONS(tree))
+    for el in WITH_CLASS(tree):
         if el.tag in ("figcaption", "img", "figure", "body", "html") or not CAPTION_CLASS.search(el.get("class", "")):
             continue
-        if el.xpath(".//figcaption") or el.xpath("ancestor::figcaption"):
+        if INNER_FIGCAPTIONS(el) or IN_FIGCAPTION(el):
             continue
         # A wrapper such as `wp-caption` holds the image and a caption child: take the child.
-        if el.xpath(".//img") and el.xpath(".//*[@class]") and any(
-            CAPTION_CLASS.search(c.get("class", "")) for c in el.xpath(".//*[@class]")
+        if IMAGES(el) and INNER_WITH_CLASS(el) and any(
+            CAPTION_CLASS.search(c.get("class", "")) for c in INNER_WITH_CLASS(el)
         ):
             continue
         found.append(el)
@@ -114,7 +128,7 @@ def extract_captions(tree, base_url: str, *, caption_xpath: str | None = None) -
         if in_foreign_container(el) and not caption_xpath:
             continue
         img = nearest_image(el)
-        texts = [t for t in el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")]
+        texts = [t for t in VISIBLE_TEXT(el)]
         raw = clean_text(" ".join(texts))
         elements.append(el)
         if not raw or len(raw) > MAX_CAPTION_CHARS:
@@ -123,7 +137,7 @@ def extract_captions(tree, base_url: str, *, caption_xpath: str | None = None) -
         alt = clean_text(img.get("alt") or "") if img is not None else ""
         if credit is None and alt:
             credit = split_credit(alt)[1]
-        key = normalize(text)
+        key = normalized(text)
         if key in seen:
             continue
         seen.add(key)
@@ -132,7 +146,7 @@ def extract_captions(tree, base_url: str, *, caption_xpath: str | None = None) -
                 text=text,
                 credit=credit,
                 image_url=image_url(img, base_url) if img is not None else None,
-                alt=alt if alt and normalize(alt) != key else None,
+                alt=alt if alt and normalized(alt) != key else None,
             )
         )
     return captions, elements

@@ -56,8 +56,11 @@ def arabic_score(text: str) -> int:
 
 
 def replacement_share(text: str) -> float:
-    non_ascii = sum(1 for ch in text if ord(ch) > 127)
-    return text.count("\ufffd") / non_ascii if non_ascii else 0.0
+    replaced = text.count("\ufffd")
+    if not replaced:
+        return 0.0
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))  # counted in C, not per character
+    return replaced / non_ascii
 
 
 def looks_like_mojibake(text: str) -> bool:
@@ -66,12 +69,18 @@ def looks_like_mojibake(text: str) -> bool:
     return runs > 2 and runs * 3 > len(ARABIC_LETTER.findall(text))
 
 
-def is_valid_utf8(data: bytes) -> bool:
+def strict_utf8(data: bytes) -> str | None:
+    """The text when `data` is valid UTF-8, else None (one decode serves as test and result)."""
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
+
+
+def may_hold_mojibake(data: bytes, encoding: str) -> bool:
+    """False when the decoded text cannot contain U+00C0-U+00FF: in UTF-8 those are C3 80-BF, so bytes
+    without C3 spare the regex scan of `looks_like_mojibake` over the whole page."""
+    return encoding != "utf-8" or b"\xc3" in data
 
 
 def decode_html(data: bytes, content_type: str | None) -> str:
@@ -83,12 +92,15 @@ def decode_html(data: bytes, content_type: str | None) -> str:
         return data.decode(declared, errors="replace").lstrip("\ufeff")
     if data.isascii():
         return data.decode("ascii")
-    if declared != "utf-8" and is_valid_utf8(data):
-        # Valid multi-byte UTF-8 is almost never produced by chance: believe it over any label.
-        return data.decode("utf-8").lstrip("\ufeff")
+    if declared != "utf-8":
+        utf8 = strict_utf8(data)
+        if utf8 is not None:
+            # Valid multi-byte UTF-8 is almost never produced by chance: believe it over any label.
+            return utf8.lstrip("\ufeff")
     if declared and declared not in FALLBACKS[1:]:
         text = data.decode(declared, errors="replace")
-        if replacement_share(text) <= MAX_REPLACEMENT_SHARE and not looks_like_mojibake(text):
+        mojibake = may_hold_mojibake(data, declared) and looks_like_mojibake(text)
+        if replacement_share(text) <= MAX_REPLACEMENT_SHARE and not mojibake:
             return text.lstrip("\ufeff")
     # Declared first, so that it wins ties (a French page declared latin-1 stays latin-1).
     names = dict.fromkeys([declared, *FALLBACKS] if declared else FALLBACKS)

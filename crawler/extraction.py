@@ -14,6 +14,7 @@ import json
 import re
 from copy import deepcopy
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -21,8 +22,10 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from crawler.arabic import clean_text, normalize
+from crawler.arabic import clean_text
 from crawler.attribution import (
+    normalized,
+    normalized_rules,
     parse_byline,
     parse_dateline,
     parse_source_line,
@@ -60,12 +63,42 @@ ARTICLE_TYPES = {
 BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"\x00\x00\x01\x00", b"OggS", b"ID3")
 NON_HTML_TYPES = re.compile(r"^(image|audio|video|font)/|^application/(pdf|zip|octet-stream|gzip|x-)", re.I)
 FEED_TYPES = re.compile(r"^(application/(rss|atom)\+xml|application/xml|text/xml)", re.I)
+# Bytes 0-8 and 14-31: control characters that text (even UTF-16's ASCII half) does not contain.
+BINARY_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
+# Control characters (not tab/newline/CR) libxml2 rejects; in UTF-8 they are single bytes.
+XML_ILLEGAL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+MARKUP_START = re.compile(r"<(html|body|p|div|head|article|title)\b", re.I)
 FEED_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|urlset|sitemapindex|rdf:RDF)\b", re.S)
 MIN_BODY_CHARS = 80
 MIN_ARTICLE_PARAGRAPH = 80
 SHORT_META_LINE = 80
 MIN_COUNTED_PARAGRAPH = 40
 MIN_FREE_TEXT = 120  # article text outside teaser cards below which a page is a listing
+# XPath expressions compiled once per process (el.xpath(str) compiles on every call).
+VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
+METAS = etree.XPath("//meta[@content]")
+JSONLD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
+CANONICAL_HREFS = etree.XPath("//link[@rel='canonical']/@href", smart_strings=False)
+LINKS = etree.XPath("//a[@href]")
+IMAGE_ALTS = etree.XPath(".//img/@alt", smart_strings=False)
+TITLES = etree.XPath("//head/title")
+H1S = etree.XPath("//h1")
+WITH_CLASS = etree.XPath("//*[@class]")
+AUTHOR_CANDIDATES = etree.XPath("//*[@class or @itemprop or @rel]")
+IN_SIDE_BLOCK = etree.XPath("ancestor::*[contains(@class,'related') or contains(@class,'widget') or contains(@class,'sidebar')]")
+TIME_DATETIMES = etree.XPath("//time[@datetime][not(ancestor::*[contains(@class,'related')])]/@datetime", smart_strings=False)
+DATE_CANDIDATES = etree.XPath("//*[@class or @id or self::time]")
+BOILERPLATE_HEADINGS = etree.XPath("//h2|//h3|//h4|//h5|//h6|//span|//strong|//b|//div[not(*)]|//p[not(*)]")
+PARAGRAPHS = etree.XPath(".//p")
+ANCHORS = etree.XPath(".//a")
+BODY_TEXT_NODES = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+TEXT_BLOCKS = etree.XPath(".//p|.//h2|.//h3|.//h4|.//li|.//blockquote")
+IN_TEXT_BLOCK = etree.XPath("ancestor::p|ancestor::li|ancestor::blockquote")
+HEADLINE_LINKS = etree.XPath("//h2[.//a]|//h3[.//a]|//h4[.//a]")
+CONTENT_PARAGRAPHS = etree.XPath("//p[not(ancestor::footer or ancestor::header or ancestor::nav or ancestor::aside)]")
+SIBLING_HEADLINE_LINKS = etree.XPath("../h2[.//a]|../h3[.//a]|../h4[.//a]")
+ALL_IMAGE_ALTS = etree.XPath("//img/@alt", smart_strings=False)
 DATE_CLASS = re.compile(r"date|time|publish|posted|tmstmp|timestamp|byline|meta", re.I)
 AUTHOR_CLASS = re.compile(r"(?:^|[\s_-])(?:author|byline|writer|reporter|editor-name|meta_author|post-author)(?:$|[\s_-]|name)", re.I)
 SUMMARY_CLASS = re.compile(r"(?:^|[\s_-])(?:summary|lead|excerpt|standfirst|article-desc|intro|subtitle|sub-title)(?:$|[\s_-])", re.I)
@@ -73,10 +106,14 @@ ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 LATIN_LETTER = re.compile("[A-Za-z]")
 
 
+# The data files that decide what extraction returns (crawl rules such as traps.toml stay out).
+EXTRACTION_RULE_FILES = ("agencies.toml", "extraction.toml", "months.toml")
+
+
 def settings_hash() -> str:
     """Hash of the rule data and trafilatura options: stored with every article for provenance."""
     digest = hashlib.sha1(repr(sorted(TRAFILATURA_OPTIONS.items())).encode())
-    for path in sorted(DATA_DIR.glob("*.toml")):
+    for path in sorted(DATA_DIR / name for name in EXTRACTION_RULE_FILES):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:8]
 
@@ -93,7 +130,7 @@ def check_bytes(html: bytes, content_type: str | None) -> None:
     if html.lstrip().startswith(BINARY_MAGIC):
         raise NotAnArticle("binary content (file signature), not HTML")
     head = html[:4096]
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    controls = len(head) - len(head.translate(None, BINARY_CONTROL_BYTES))
     if controls > len(head) // 100:
         raise NotAnArticle("binary content (control bytes), not HTML")
     if content_type and NON_HTML_TYPES.search(content_type.strip()) and b"<" not in head:
@@ -104,13 +141,14 @@ def check_bytes(html: bytes, content_type: str | None) -> None:
 
 def parse_tree(text: str):
     """Parse once, tolerant of deep nesting and of encoding declarations inside a str."""
-    if "<" not in text[:4096] or not re.search(r"<(html|body|p|div|head|article|title)\b", text[:200000], re.I):
+    if "<" not in text[:4096] or not MARKUP_START.search(text, 0, 200000):
         raise NotAnArticle("not HTML: no markup found")
-    text = re.sub(r"^\s*<\?xml[^>]*>", "", text)
-    text = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
+    text = XML_DECLARATION.sub("", text)
+    # Dropping control bytes after encoding equals dropping the characters before: faster on bytes.
+    data = text.encode("utf-8", "replace").translate(None, XML_ILLEGAL_BYTES)
     parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True)
     try:
-        tree = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+        tree = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError) as exc:
         raise NotAnArticle(f"unparseable HTML: {exc}") from exc
     if tree is None or tree.find("body") is None:
@@ -118,8 +156,15 @@ def parse_tree(text: str):
     return tree
 
 
+UNREAD_TAGS = ("script", "style")
+
+
 def text_of(el) -> str:
-    return clean_text(" ".join(el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")))
+    """Visible text of an element (script and style contents left out), whitespace cleaned."""
+    leaf = len(el) == 0 and isinstance(el.tag, str) and el.tag not in UNREAD_TAGS
+    if leaf and next(el.iterancestors(*UNREAD_TAGS), None) is None:
+        return clean_text(el.text or "")  # a leaf: its own text is all the XPath below would find
+    return clean_text(" ".join(VISIBLE_TEXT(el)))
 
 
 def drop(el) -> None:
@@ -133,7 +178,7 @@ def drop(el) -> None:
 
 def read_metas(tree) -> dict[str, list[str]]:
     metas: dict[str, list[str]] = {}
-    for meta in tree.xpath("//meta[@content]"):
+    for meta in METAS(tree):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
         value = clean_text(meta.get("content") or "")
         if key and value:
@@ -156,7 +201,7 @@ def flatten_jsonld(node) -> list[dict]:
 def read_jsonld(tree) -> list[dict]:
     """JSON-LD objects of article types (broken JSON is skipped, not fatal)."""
     objects = []
-    for script in tree.xpath("//script[@type='application/ld+json']"):
+    for script in JSONLD_SCRIPTS(tree):
         try:
             data = json.loads(script.text or "", strict=False)
         except (ValueError, RecursionError):
@@ -194,7 +239,7 @@ def same_site(url_a: str, url_b: str) -> bool:
 
 
 def canonical_url(tree, metas, url: str) -> str | None:
-    for href in [*tree.xpath("//link[@rel='canonical']/@href"), first_meta(metas, "og:url")]:
+    for href in [*CANONICAL_HREFS(tree), first_meta(metas, "og:url")]:
         if href and href.strip():
             absolute = urljoin(url, href.strip())
             return absolute if same_site(absolute, url) else None
@@ -206,9 +251,9 @@ def home_link_names(tree, url: str) -> list[str]:
     parts = urlsplit(url)
     roots = {"/", f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://{parts.netloc}/"}
     names = []
-    for link in tree.xpath("//a[@href]")[:200]:
+    for link in LINKS(tree)[:200]:
         if link.get("href", "").strip() in roots:
-            text = text_of(link) or " ".join(link.xpath(".//img/@alt"))
+            text = text_of(link) or " ".join(IMAGE_ALTS(link))
             if text and len(text.split()) <= 5:
                 names.append(text)
     return names
@@ -220,7 +265,7 @@ def site_names(metas, url: str, hints: ExtractionHints, tree=None) -> list[str]:
         names += home_link_names(tree, url)
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
     names.append(host.split(".")[0] if host else "")
-    return [normalize(n).strip(" |-") for n in names if n and n.strip()]
+    return [normalized(n).strip(" |-") for n in names if n and n.strip()]
 
 
 def strip_site_name(title: str, names: list[str], hints: ExtractionHints) -> str:
@@ -241,7 +286,7 @@ def strip_site_name(title: str, names: list[str], hints: ExtractionHints) -> str
 
 
 def site_like(segment: str, names: list[str]) -> bool:
-    seg = normalize(segment).replace(" ", "")
+    seg = normalized(segment).replace(" ", "")
     if not seg:
         return False
     if re.search(r"\.(com|net|org|info|tv|news)\b", seg):
@@ -250,20 +295,19 @@ def site_like(segment: str, names: list[str]) -> bool:
     return any(n and (seg in n or n in seg) for n in squashed) and len(segment.split()) <= 6
 
 
-def pick_title(tree, metas, jsonld, url, hints) -> tuple[str | None, object]:
+def pick_title(tree, metas, jsonld, names: list[str], hints) -> tuple[str | None, object]:
     """Title without site name, and the <h1> it came from (a landmark for dates and bylines)."""
-    names = site_names(metas, url, hints, tree)
     raw = [
         *metas.get("og:title", []),
         *metas.get("twitter:title", []),
         *[h for h in jsonld_values(jsonld, "headline") if isinstance(h, str)],
-        *[text_of(t) for t in tree.xpath("//head/title")],
+        *[text_of(t) for t in TITLES(tree)],
     ]
     raw = [clean_text(t) for t in raw if t and clean_text(t)]
-    raw_norm = [normalize(t) for t in raw]
-    h1s = [h for h in tree.xpath("//h1") if 2 <= len(text_of(h).split()) <= 60]
+    raw_norm = [normalized(t) for t in raw]
+    h1s = [h for h in H1S(tree) if 2 <= len(text_of(h).split()) <= 60]
     for h1 in h1s:
-        key = normalize(text_of(h1))
+        key = normalized(text_of(h1))
         if any(key and key in t for t in raw_norm):
             return text_of(h1), h1
     cleaned = [strip_site_name(t, names, hints) for t in raw]
@@ -281,10 +325,10 @@ def pick_lead(tree, metas, jsonld, title: str | None, names: list[str]) -> str |
         *metas.get("twitter:description", []),
         *[d for d in jsonld_values(jsonld, "description") if isinstance(d, str)],
     ]
-    candidates += [text_of(el) for el in tree.xpath("//*[@class]") if SUMMARY_CLASS.search(el.get("class", ""))][:3]
-    for text in candidates:
+    summaries = [el for el in WITH_CLASS(tree) if SUMMARY_CLASS.search(el.get("class", ""))][:3]
+    for text in chain(candidates, (text_of(el) for el in summaries)):  # text_of only when reached
         text = clean_text(text)
-        if len(text.split()) < 6 or site_like(text, names) or (title and normalize(text) == normalize(title)):
+        if len(text.split()) < 6 or site_like(text, names) or (title and normalized(text) == normalized(title)):
             continue
         return text
     return None
@@ -296,7 +340,7 @@ def pick_authors(tree, metas, jsonld, hints, url) -> list[str]:
     def usable(names: list[str]) -> list[str]:
         kept = []
         for name in names:
-            squashed = normalize(name).replace(" ", "")
+            squashed = normalized(name).replace(" ", "")
             if squashed and squashed not in host and name not in kept:
                 kept.append(name)
         return kept
@@ -314,10 +358,10 @@ def pick_authors(tree, metas, jsonld, hints, url) -> list[str]:
             ld_names.extend(parse_byline(name))
     if usable(ld_names):
         return usable(ld_names)
-    for el in tree.xpath("//*[@class or @itemprop or @rel]"):
+    for el in AUTHOR_CANDIDATES(tree):
         marker = f"{el.get('class', '')} {el.get('itemprop', '')} {el.get('rel', '')}"
         if AUTHOR_CLASS.search(marker) or "author" in (el.get("itemprop") or "") or el.get("rel") == "author":
-            if el.xpath("ancestor::*[contains(@class,'related') or contains(@class,'widget') or contains(@class,'sidebar')]"):
+            if IN_SIDE_BLOCK(el):
                 continue
             text = text_of(el)
             if 0 < len(text) <= 80:
@@ -365,7 +409,7 @@ def structured_dates(tree, metas, jsonld, now) -> tuple[FoundDate | None, FoundD
             [first_meta(metas, k) for k in ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "date", "dc.date.issued", "dc.date", "sailthru.date", "parsely-pub-date")],
             [first_meta(metas, k) for k in ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified")],
         ),
-        ("time-tag", tree.xpath("//time[@datetime][not(ancestor::*[contains(@class,'related')])]/@datetime")[:1], []),
+        ("time-tag", TIME_DATETIMES(tree)[:1], []),
     ):
         published = next((d for d in (parse_structured_date(v, now=now) for v in published_values if isinstance(v, str)) if d), None)
         if published:
@@ -377,7 +421,7 @@ def structured_dates(tree, metas, jsonld, now) -> tuple[FoundDate | None, FoundD
 def date_elements(tree, h1):
     """Short elements that look like timestamps, those after the headline first."""
     found = []
-    for el in tree.xpath("//*[@class or @id or self::time]"):
+    for el in DATE_CANDIDATES(tree):
         if el.tag in ("script", "style", "body", "html") or not (el.tag == "time" or DATE_CLASS.search(class_and_id(el))):
             continue
         text = text_of(el)
@@ -396,7 +440,7 @@ def class_and_id(el) -> str:
 
 def text_dates(tree, h1, now, hints) -> tuple[FoundDate | None, FoundDate | None]:
     """Visible Arabic timestamps: (published, updated) — `آخر تحديث` marks the latter."""
-    markers = [normalize(m) for m in rules()["update_markers"]]
+    markers = normalized_rules()["update_markers"]
     elements = list(tree.xpath(hints.date_xpath)) if hints.date_xpath else []
     elements += date_elements(tree, h1)
     published = updated = None
@@ -405,7 +449,7 @@ def text_dates(tree, h1, now, hints) -> tuple[FoundDate | None, FoundDate | None
         found = parse_text_date(text, now=now)
         if not found:
             continue
-        norm = normalize(text)
+        norm = normalized(text)
         if any(m in norm for m in markers):
             updated = updated or found
             continue
@@ -421,9 +465,9 @@ def text_dates(tree, h1, now, hints) -> tuple[FoundDate | None, FoundDate | None
 def remove_boilerplate_blocks(tree) -> None:
     """Headings like `اقرأ أيضا` take their related-links block with them."""
     starts = rules()["boilerplate_starts"]
-    for el in tree.xpath("//h2|//h3|//h4|//h5|//h6|//span|//strong|//b|//div[not(*)]|//p[not(*)]"):
+    for el in BOILERPLATE_HEADINGS(tree):
         text = text_of(el)
-        if not text or len(text) > 40 or not starts_with_phrase(normalize(text), starts):
+        if not text or len(text) > 40 or not starts_with_phrase(normalized(text), starts):
             continue
         block = el
         for ancestor in el.iterancestors():
@@ -438,7 +482,7 @@ def holds_article_text(el, inner) -> bool:
     """Whether `el` has a real paragraph outside `inner`: climbing further would take the article along."""
     return any(
         len(text_of(p)) >= MIN_ARTICLE_PARAGRAPH and inner not in p.iterancestors() and p is not inner
-        for p in el.xpath(".//p")
+        for p in PARAGRAPHS(el)
     )
 
 
@@ -446,15 +490,15 @@ def link_density(el) -> float:
     total = len(text_of(el))
     if not total:
         return 0.0
-    return sum(len(text_of(a)) for a in el.xpath(".//a")) / total
+    return sum(len(text_of(a)) for a in ANCHORS(el)) / total
 
 
 def find_source_lines(tree) -> tuple[list[Source], list]:
     """`المصدر : الجزيرة + وكالات` anywhere on the page (often outside the body container)."""
     prefixes = rules()["source_prefixes"]
-    for node in tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]"):
+    for node in BODY_TEXT_NODES(tree):
         stripped = node.strip()
-        if not stripped or len(stripped) > 120 or not starts_with_phrase(normalize(stripped), prefixes):
+        if not stripped or len(stripped) > 120 or not starts_with_phrase(normalized(stripped), prefixes):
             continue
         el = node.getparent()
         while el is not None and el.getparent() is not None and len(text_of(el.getparent())) <= 120:
@@ -470,8 +514,8 @@ def find_source_lines(tree) -> tuple[list[Source], list]:
 def body_from_xpath(tree, xpath: str) -> list[str]:
     paragraphs = []
     for container in tree.xpath(xpath):
-        blocks = container.xpath(".//p|.//h2|.//h3|.//h4|.//li|.//blockquote")
-        blocks = [b for b in blocks if not b.xpath("ancestor::p|ancestor::li|ancestor::blockquote")]
+        blocks = TEXT_BLOCKS(container)
+        blocks = [b for b in blocks if not IN_TEXT_BLOCK(b)]
         paragraphs.extend(text_of(b) for b in blocks or [container])
     return [p for p in paragraphs if p]
 
@@ -485,16 +529,16 @@ def body_from_trafilatura(tree, url: str) -> list[str]:
     return [line for line in (clean_text(l) for l in (text or "").split("\n")) if line]
 
 
-def is_boilerplate(paragraph: str) -> bool:
+def is_boilerplate(paragraph: str, norm: str) -> bool:
+    """`norm` is `normalize(paragraph)`."""
     r = rules()
-    norm = normalize(paragraph)
     if paragraph.count(" | ") >= 3 and len(paragraph) <= r["boilerplate_max_chars"]:
         return True  # a navigation bar flattened to text
     if len(paragraph) <= SHORT_META_LINE and re.search(r"\d", norm) and parse_text_date(paragraph):
         return True  # a timestamp line: it is stored as a date, not as text
     if len(paragraph) <= r["boilerplate_start_max_chars"] and starts_with_phrase(norm, r["boilerplate_starts"]):
         return True
-    return len(paragraph) <= r["boilerplate_max_chars"] and any(normalize(m) in norm for m in r["boilerplate_contains"])
+    return len(paragraph) <= r["boilerplate_max_chars"] and any(m in norm for m in normalized_rules()["boilerplate_contains"])
 
 
 def clean_paragraphs(paragraphs: list[str], drop_texts: set[str], arabic_page: bool) -> tuple[list[str], list[Source], list[str]]:
@@ -503,8 +547,10 @@ def clean_paragraphs(paragraphs: list[str], drop_texts: set[str], arabic_page: b
     sources: list[Source] = []
     authors: list[str] = []
     for paragraph in paragraphs:
-        norm = normalize(paragraph)
-        if norm in drop_texts or normalize(split_credit(paragraph)[0]) in drop_texts or is_boilerplate(paragraph):
+        norm = normalized(paragraph)
+        uncredited = split_credit(paragraph)[0]
+        uncredited_norm = norm if uncredited == paragraph else normalized(uncredited)
+        if norm in drop_texts or uncredited_norm in drop_texts or is_boilerplate(paragraph, norm):
             continue
         if arabic_page and not ARABIC_LETTER.search(paragraph) and re.search(r"AFP|Getty|REUTERS|Reuters|Photo|/", paragraph):
             continue  # English agency photo text leaking from alt attributes
@@ -528,19 +574,19 @@ def merge_sources(*groups: list[Source]) -> list[Source]:
     merged: list[Source] = []
     for group in groups:
         for source in group:
-            if all(normalize(source.name) != normalize(s.name) for s in merged):
+            if all(normalized(source.name) != normalized(s.name) for s in merged):
                 merged.append(source)
     return merged
 
 
 def looks_like_listing(tree, has_article_markup: bool) -> bool:
     """Homepages and section pages: headline-link teaser cards and no real text outside them."""
-    if has_article_markup or not tree.xpath("//h2[.//a]|//h3[.//a]|//h4[.//a]"):
+    if has_article_markup or not HEADLINE_LINKS(tree):
         return False
     free_text = 0
-    for paragraph in tree.xpath("//p[not(ancestor::footer or ancestor::header or ancestor::nav or ancestor::aside)]"):
+    for paragraph in CONTENT_PARAGRAPHS(tree):
         length = len(text_of(paragraph))
-        if length >= MIN_COUNTED_PARAGRAPH and not paragraph.xpath("../h2[.//a]|../h3[.//a]|../h4[.//a]"):
+        if length >= MIN_COUNTED_PARAGRAPH and not SIBLING_HEADLINE_LINKS(paragraph):
             free_text += length
     return free_text < MIN_FREE_TEXT
 
@@ -570,8 +616,8 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     text = decode_html(html, content_type)
     tree = parse_tree(text)
     metas, jsonld = read_metas(tree), read_jsonld(tree)
-    title, h1 = pick_title(tree, metas, jsonld, url, hints)
     names = site_names(metas, url, hints, tree)
+    title, h1 = pick_title(tree, metas, jsonld, names, hints)
     published, updated, date_source = structured_dates(tree, metas, jsonld, fetched_at)
     authors = pick_authors(tree, metas, jsonld, hints, url)
     section, tags = section_and_tags(tree, metas, jsonld)
@@ -585,16 +631,16 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     if published is None:
         published, updated, date_source = fallback_dates(tree, h1, url, text, fetched_at, hints)
 
-    alt_texts = {normalize(a) for a in tree.xpath("//img/@alt") if a.strip()}
+    alt_texts = {normalized(a) for a in ALL_IMAGE_ALTS(tree) if a.strip()}
     for el in caption_elements + source_elements:
         drop(el)
     remove_boilerplate_blocks(tree)
     paragraphs = body_from_xpath(tree, hints.body_xpath) if hints.body_xpath else []
     if not paragraphs:
         paragraphs = body_from_trafilatura(tree, url)
-    drop_texts = {normalize(c.text) for c in captions} | {normalize(c.alt) for c in captions if c.alt} | alt_texts
+    drop_texts = {normalized(c.text) for c in captions} | {normalized(c.alt) for c in captions if c.alt} | alt_texts
     if title:
-        drop_texts.add(normalize(title))
+        drop_texts.add(normalized(title))
     arabic_page = len(ARABIC_LETTER.findall(" ".join(paragraphs))) > 50
     paragraphs, body_sources, byline_authors = clean_paragraphs(paragraphs, drop_texts, arabic_page)
     body = "\n\n".join(paragraphs)
