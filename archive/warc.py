@@ -107,24 +107,15 @@ class WarcWriter:
 
     def write_page(self, page: FetchedPage) -> WarcRef:
         """Write the response and request records of `page`; return where the response record starts."""
+        return self.append(page_records(page))
+
+    def append(self, records: bytes) -> WarcRef:
+        """Append records serialised by `page_records` (e.g. in an extraction worker), response first."""
         if self._file is None or self._file.tell() >= self.max_bytes:
             self._open_next_file()
-        writer, out = self._writer, self._file
-        response = writer.create_warc_record(
-            page.url,
-            "response",
-            payload=io.BytesIO(page.body),
-            length=len(page.body),
-            warc_headers_dict={"WARC-Date": warc_date(page.fetched_at)},
-            http_headers=response_http_headers(page),
-        )
-        request = writer.create_warc_record(
-            page.url, "request", warc_headers_dict={"WARC-Date": warc_date(page.fetched_at)},
-            http_headers=request_http_headers(page),
-        )
-        offset = out.tell()
-        writer.write_request_response_pair(request, response)  # response first, then request
-        out.flush()
+        offset = self._file.tell()
+        self._file.write(records)
+        self._file.flush()
         return WarcRef(self._ref_path(self.path), offset)
 
     def close(self) -> None:
@@ -171,6 +162,29 @@ class WarcWriter:
             return path.resolve().relative_to(self.base_dir.resolve()).as_posix()
         except ValueError:
             return str(path.resolve())
+
+
+def page_records(page: FetchedPage) -> bytes:
+    """The gzipped response and request records of one page, ready to append to any WARC file.
+
+    Pure and picklable, so the compression (the costly part) runs in an extraction worker.
+    """
+    out = io.BytesIO()
+    writer = FastWARCWriter(out, gzip=True, warc_version=WARC_VERSION)
+    response = writer.create_warc_record(
+        page.url,
+        "response",
+        payload=io.BytesIO(page.body),
+        length=len(page.body),
+        warc_headers_dict={"WARC-Date": warc_date(page.fetched_at)},
+        http_headers=response_http_headers(page),
+    )
+    request = writer.create_warc_record(
+        page.url, "request", warc_headers_dict={"WARC-Date": warc_date(page.fetched_at)},
+        http_headers=request_http_headers(page),
+    )
+    writer.write_request_response_pair(request, response)  # response first, then request
+    return out.getvalue()
 
 
 def warc_date(fetched_at: str) -> str:

@@ -120,10 +120,12 @@ class CrawledArticle:
     canonical_url: str | None = None
     content_hash: str | None = None
     signature: bytes | None = None
-    decision: str | None = None  # new, version, unchanged, alias, gone
+    decision: str | None = None  # new, version, unchanged, alias, gone, redirected, not_article
+    skip_reason: str | None = None  # why a page is not an article
     existing_id: int | None = None
     near_duplicate_of: int | None = None
     cluster_id: int | None = None
     aliases: list[tuple[str, str]] = field(default_factory=list)  # (canonicalised other URL, kind)
     search_text: Any = None  # archive.fts.SearchText, computed by the extraction worker
+    warc_records: bytes | None = None  # the page's WARC records, serialised by the extraction worker
     warc_ref: Any = None  # archive.warc.WarcRef of the raw response, when WARC writing is on

@@ -57,8 +57,8 @@ TRAP_MAX_PAGE = 100
 TRAP_MAX_CALENDAR_HOPS = 5
 
 ITEM_PIPELINES = {
-    "pipelines.warc.WarcStage": 50,
     "pipelines.extract.ExtractStage": 100,
+    "pipelines.warc.WarcStage": 150,
     "pipelines.dedup.DedupStage": 200,
     "pipelines.store.ArchiveStage": 300,
 }

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from scrapy.exceptions import DropItem
-
 from archive.fts import SearchText, search_text
+from archive.warc import page_records
 from crawler.catalog import Site
 from crawler.extraction import extract
 from crawler.identity import content_hash
@@ -50,6 +49,13 @@ class Extracted:
     search_text: SearchText
 
 
+@dataclass
+class WorkerResult:
+    extracted: Extracted | None  # None: not an article, see `reason`
+    reason: str | None = None
+    warc_records: bytes | None = None  # the page's gzipped WARC records, when WARC writing is on
+
+
 @lru_cache(maxsize=1)
 def signer() -> NearDupIndex:
     """Per process: signatures depend only on the MinHash parameters, not on an index's contents."""
@@ -57,8 +63,7 @@ def signer() -> NearDupIndex:
 
 
 def extract_page(page: FetchedPage, hints: ExtractionHints | None) -> Extracted | str:
-    """Run in a worker: the article with its keys, or the reason it is not one
-    (exceptions do not cross processes well)."""
+    """The article with its keys, or the reason it is not one (exceptions do not cross processes well)."""
     try:
         article = extract(
             page.body,
@@ -77,6 +82,15 @@ def extract_page(page: FetchedPage, hints: ExtractionHints | None) -> Extracted 
     )
 
 
+def process_page(page: FetchedPage, hints: ExtractionHints | None, with_warc: bool) -> WorkerResult:
+    """All per-page CPU work that needs no archive state: WARC serialisation and extraction."""
+    result = extract_page(page, hints)
+    records = page_records(page) if with_warc else None
+    if isinstance(result, str):
+        return WorkerResult(None, result, records)
+    return WorkerResult(result, None, records)
+
+
 def ignore_stop_signals() -> None:
     """In a worker: Ctrl-C and systemd signal the whole process group, but only the crawl process decides
     when to stop; it finishes the pages in flight and then shuts the pool down."""
@@ -85,16 +99,20 @@ def ignore_stop_signals() -> None:
 
 
 class ExtractStage:
-    def __init__(self, session: ArchiveSession, workers: int = 1, hints: dict[str, ExtractionHints] | None = None) -> None:
+    def __init__(
+        self, session: ArchiveSession, workers: int = 1, hints: dict[str, ExtractionHints] | None = None,
+        with_warc: bool = False,
+    ) -> None:
         self.session = session
         self.workers = max(1, workers)
+        self.with_warc = with_warc
         self.hints = hints or {}
         self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler) -> "ExtractStage":
         workers = crawler.settings.getint("EXTRACTION_WORKERS", 0) or available_cores()
-        stage = cls(ArchiveSession.of(crawler), workers)
+        stage = cls(ArchiveSession.of(crawler), workers, with_warc=crawler.settings.getbool("WARC_ENABLED", True))
         stage.crawler = crawler
         return stage
 
@@ -124,12 +142,15 @@ class ExtractStage:
             return item
         hints = self.hints.get(page.site)
         if self.pool is None:
-            result = extract_page(page, hints)
+            result = process_page(page, hints, self.with_warc)
         else:
-            result = await asyncio.wrap_future(self.pool.submit(extract_page, page, hints))
-        if isinstance(result, str):
-            self.session.tally(page.site, "not_article")
-            raise DropItem(f"not an article: {page.url}: {result}")
-        item.article, item.content_hash, item.signature = result.article, result.content_hash, result.signature
-        item.search_text = result.search_text
+            result = await asyncio.wrap_future(self.pool.submit(process_page, page, hints, self.with_warc))
+        item.warc_records = result.warc_records
+        if result.extracted is None:
+            # Not dropped here: the WARC stage still keeps the raw page; the archive stage drops it.
+            item.decision, item.skip_reason = "not_article", result.reason
+            return item
+        extracted = result.extracted
+        item.article, item.content_hash, item.signature = extracted.article, extracted.content_hash, extracted.signature
+        item.search_text = extracted.search_text
         return item

@@ -5,6 +5,7 @@ import logging
 import time
 
 from scrapy import signals
+from scrapy.exceptions import DropItem
 
 from archive.store import FetchInfo
 from crawler.health import assess, fill_rates
@@ -36,6 +37,9 @@ class ArchiveStage:
 
     def process_item(self, item: CrawledArticle) -> CrawledArticle:
         page, archive = item.page, self.session.archive
+        if item.decision == "not_article":
+            self.session.tally(page.site, "not_article")
+            raise DropItem(f"not an article: {page.url}: {item.skip_reason}")
         fetch = FetchInfo(
             site=page.site,
             run_id=self.session.run_id,

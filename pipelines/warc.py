@@ -1,4 +1,7 @@
-"""Stage 0: keep the raw response of every fetched article page in WARC files, before anything can drop it.
+"""Stage 1b: keep the raw response of every fetched article page in WARC files, articles or not.
+
+The extraction workers serialise and compress the records (CPU work kept off the
+crawl's main thread); this stage only appends them, so one process owns the files.
 
 The article row references its record (file, offset), so re-extraction can run
 offline over the raw pages, and other archiving tools can read them.
@@ -44,5 +47,6 @@ class WarcStage:
     def process_item(self, item: CrawledArticle) -> CrawledArticle:
         page = item.page
         if self.writer is not None and page.status == 200 and page.body:
-            item.warc_ref = self.writer.write_page(page)
+            records, item.warc_records = item.warc_records, None  # do not carry the copy further
+            item.warc_ref = self.writer.append(records) if records else self.writer.write_page(page)
         return item
