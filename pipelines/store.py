@@ -163,7 +163,7 @@ class ArchiveStage:
         status = RUN_STATUS.get(reason, "finished" if reason.startswith("closespider") else reason)
         fetched = getattr(spider, "scheduled", set())
         session.archive.raise_lastmods(
-            {url: iso for url, (iso, _) in getattr(spider, "lastmods", {}).items() if url in fetched}
+            {url: iso for url, iso in getattr(spider, "lastmods", {}).items() if url in fetched}
         )
         for site in {s.name for s in getattr(spider, "sites", [])}:
             self.record_site(site, stats)

@@ -90,7 +90,7 @@ class NewsSpider(scrapy.Spider):
         self.max_articles = max_articles
         self.since = since
         self.scheduled: set[str] = set()  # canonical URLs requested this run
-        self.lastmods: dict[str, tuple[str, datetime]] = {}  # canonical URL -> newest announced date
+        self.lastmods: dict[str, str] = {}  # canonical URL -> newest announced date (ISO; strings keep it small)
         self.counted: set[tuple[str, str]] = set()
         # Filtered with Site.owns, not allow_domains: Scrapy's domain check compares host:port.
         self.link_extractor = LinkExtractor(unique=True)
@@ -237,8 +237,8 @@ class NewsSpider(scrapy.Spider):
         source scheduled the request first."""
         if when is not None:
             previous = self.lastmods.get(canonical)
-            if previous is None or when > previous[1]:
-                self.lastmods[canonical] = (when.isoformat(), when)  # ISO whatever the source's format
+            if previous is None or when > parse_when(previous):
+                self.lastmods[canonical] = when.isoformat()  # ISO whatever the source's format
 
     def recheck_request(self, site: Site, url: str, canonical: str) -> scrapy.Request:
         """Fetch an archived article again (conditionally) to catch edits, removals and redirects."""
@@ -257,7 +257,7 @@ class NewsSpider(scrapy.Spider):
         )
 
     def parse_article(self, response: Response, site: Site, known_id: int | None, via: list[str]) -> Iterator[Any]:
-        lastmod = self.lastmods.get(response.meta.get("canonical"), (None, None))[0]
+        lastmod = self.lastmods.get(response.meta.get("canonical"))
         self.count(site, f"fetched/status_{response.status}")
         if response.status in REDIRECT_STATUSES:
             if known_id is not None:  # an archived article now points elsewhere: record it, then follow
