@@ -81,9 +81,15 @@ class NewsSpider(scrapy.Spider):
         refresh: bool = False,
         max_articles: int = 0,
         since: datetime | None = None,
+        listing_depth: int = 3,
+        max_redirects: int = 5,
+        max_sitemap_bytes: int = 10 * 1024 * 1024,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.listing_depth = listing_depth  # listing pages deeper than this are not followed
+        self.max_redirects = max_redirects
+        self.max_sitemap_bytes = max_sitemap_bytes  # bound on a gunzipped sitemap (gzip bombs)
         self.sites = sites or []
         self.known = known or KnownArticles()
         self.refresh = refresh
@@ -112,6 +118,9 @@ class NewsSpider(scrapy.Spider):
             )
         kwargs.setdefault("refresh", settings.getbool("REFRESH_KNOWN"))
         kwargs.setdefault("max_articles", settings.getint("MAX_ARTICLES"))
+        kwargs.setdefault("listing_depth", settings.getint("LISTING_DEPTH_LIMIT", 3))
+        kwargs.setdefault("max_redirects", settings.getint("REDIRECT_MAX_TIMES", 5))
+        kwargs.setdefault("max_sitemap_bytes", settings.getint("DOWNLOAD_MAXSIZE"))
         spider = cls(*args, **kwargs)
         spider._set_crawler(crawler)
         return spider
@@ -139,11 +148,11 @@ class NewsSpider(scrapy.Spider):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 yield response.follow(url, self.parse_sitemap, cb_kwargs={"site": site}, errback=self.discovery_failed)
             return
-        body = self.sitemap_body(response)
         try:
-            sitemap = Sitemap(body)
-        except (lxml.etree.XMLSyntaxError, StopIteration):
-            self.logger.warning("skipping unreadable sitemap %s", response.url)
+            sitemap = Sitemap(self.sitemap_body(response))
+        except (lxml.etree.XMLSyntaxError, StopIteration, OSError, EOFError, ValueError) as exc:
+            # Broken XML, a corrupt gzip, or one that inflates past the size bound (a gzip bomb).
+            self.logger.warning("skipping unreadable sitemap %s: %s", response.url, exc or type(exc).__name__)
             self.count(site, "discovery/bad_sitemaps")
             return
         for entry in sitemap:
@@ -159,8 +168,7 @@ class NewsSpider(scrapy.Spider):
     def sitemap_body(self, response: Response) -> bytes:
         body = response.body
         if body[:2] == GZIP_MAGIC:
-            max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
-            body = gunzip(body, max_size=max_size)
+            body = gunzip(body, max_size=self.max_sitemap_bytes)
         return body
 
     def parse_feed(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
@@ -182,7 +190,7 @@ class NewsSpider(scrapy.Spider):
                 if feed not in site.feeds and site.owns(feed):
                     yield scrapy.Request(feed, self.parse_feed, cb_kwargs={"site": site},
                                          errback=self.discovery_failed, priority=10)
-        follow_listings = response.meta.get("depth", 0) < self.settings.getint("LISTING_DEPTH_LIMIT", 3)
+        follow_listings = response.meta.get("depth", 0) < self.listing_depth
         for link in self.link_extractor.extract_links(response):
             if not site.owns(link.url):
                 continue
@@ -272,7 +280,7 @@ class NewsSpider(scrapy.Spider):
     def follow_redirect(self, response: Response, site: Site, lastmod: str | None, via: list[str]) -> Iterator[Any]:
         location = header(response.headers, b"Location")
         hops = [*via, response.url]
-        if not location or len(hops) > self.settings.getint("REDIRECT_MAX_TIMES", 5):
+        if not location or len(hops) > self.max_redirects:
             self.logger.warning("not following redirect from %s (%s)", response.url, location or "no Location")
             self.count(site, "failures/redirects")
             return
