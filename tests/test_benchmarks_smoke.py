@@ -30,6 +30,8 @@ def run_benchmark(name: str, *args: str) -> list[str]:
         ("memory.py", ["--n", "12", "--page-weight-kb", "20", "--interval", "0.2"], "peak: tree"),
         ("incremental.py", ["--n", "12"], "second crawl:"),
         ("archive_growth.py", ["--n", "300", "--rounds", "1", "--batch", "5"], "near-dup index start-up"),
+        ("extraction_speed.py", ["--n", "12", "--rounds", "1"], "dev pages:"),
+        ("neardup_lookup.py", ["--n", "2000"], ""),
     ],
 )
 def test_benchmark_runs_and_ends_with_a_ratio(name: str, args: list[str], expected: str) -> None:
