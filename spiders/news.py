@@ -8,7 +8,7 @@ Scrapy's JOBDIR, is the memory between runs.
 """
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 

@@ -116,7 +116,7 @@ class SlotFiller:
         return local[key + "_en" if english else key]
 
     def _draw(self, name: str) -> tuple[str, str]:
-        rng, content = self.rng, self.content
+        content = self.content
         if name == "city":
             city = self._other(content["cities"], self.main.get("city"), key=lambda c: c[0])
             return city[0], english_name(city[1])
