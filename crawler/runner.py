@@ -93,6 +93,7 @@ def run_crawl(
     log_file: str | Path | None = None,
 ) -> RunResult:
     """Crawl `sites` into the archive at `db_path`; raises `ArchiveBusy` when another run holds it."""
+    from pipelines.session import SESSION_ATTRIBUTE
     from spiders.news import NewsSpider
 
     overrides = dict(settings or {})
@@ -106,7 +107,7 @@ def run_crawl(
         crawler = process.create_crawler(NewsSpider)
         process.crawl(crawler, sites=sites, refresh=refresh, max_articles=max_articles, since=since)
         process.start()
-    session = getattr(crawler, "_archive_session", None)
+    session = getattr(crawler, SESSION_ATTRIBUTE, None)
     run_id = session.run_id if session else None
     return load_run(db_path, run_id)
 
