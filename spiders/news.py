@@ -323,28 +323,26 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value(key)
 
     def discovery_failed(self, failure) -> None:
-        site = failure.request.cb_kwargs.get("site")
-        if failure.check(HttpError) and failure.value.response.status in (404, 410):
-            # A page linked like a listing that does not exist (e.g. /about on an ad-hoc site): not a site failure.
-            self.logger.info("no such listing page: %s", failure.request.url)
-            if site:
-                self.count(site, "skipped/missing_listing")
-            return
-        self.logger.warning("discovery request failed: %s (%s)", failure.request.url, failure.getErrorMessage())
-        if site:
-            self.count(site, "failures/discovery")
+        self.request_failed(failure, "discovery")
 
     def article_failed(self, failure) -> None:
-        site = failure.request.cb_kwargs.get("site")
-        if failure.check(IgnoreRequest):  # robots.txt or a trap guard said no: a decision, not a failure
-            self.logger.debug("not fetched: %s (%s)", failure.request.url, failure.getErrorMessage())
-            if site:
-                self.count(site, "skipped/ignored")
-            return
-        self.logger.warning("article request failed: %s (%s)", failure.request.url, failure.getErrorMessage())
-        if site:
-            self.count(site, "failures/articles")
+        self.request_failed(failure, "articles")
 
+    def request_failed(self, failure, kind: str) -> None:
+        """Count a failed request; decisions (robots.txt, trap guard) and missing listings are skips."""
+        site, url = failure.request.cb_kwargs.get("site"), failure.request.url
+        if failure.check(IgnoreRequest):
+            self.logger.debug("not fetched: %s (%s)", url, failure.getErrorMessage())
+            outcome = "skipped/ignored"
+        elif kind == "discovery" and failure.check(HttpError) and failure.value.response.status in (404, 410):
+            # A page linked like a listing that does not exist (e.g. /about on an ad-hoc site).
+            self.logger.info("no such listing page: %s", url)
+            outcome = "skipped/missing_listing"
+        else:
+            self.logger.warning("%s request failed: %s (%s)", kind, url, failure.getErrorMessage())
+            outcome = f"failures/{kind}"
+        if site:
+            self.count(site, outcome)
 
 def announced_before(since: datetime, url: str, when: datetime | None) -> bool:
     """Older than `since` by its sitemap/feed date, else (listing links carry none) by the day in its URL."""
