@@ -107,9 +107,7 @@ def caption_elements(tree, caption_xpath: str | None):
         if INNER_FIGCAPTIONS(el) or IN_FIGCAPTION(el):
             continue
         # A wrapper such as `wp-caption` holds the image and a caption child: take the child.
-        if IMAGES(el) and INNER_WITH_CLASS(el) and any(
-            CAPTION_CLASS.search(c.get("class", "")) for c in INNER_WITH_CLASS(el)
-        ):
+        if IMAGES(el) and any(CAPTION_CLASS.search(c.get("class", "")) for c in INNER_WITH_CLASS(el)):
             continue
         found.append(el)
     unique = []

@@ -5,18 +5,19 @@ import argparse
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 DEFAULT_DB = "archive.db"
 
 
 def parse_since(value: str) -> datetime:
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an ISO date: {value!r} (e.g. 2026-11-01)") from None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    from crawler.known import parse_iso
+
+    when = parse_iso(value)
+    if when is None:
+        raise argparse.ArgumentTypeError(f"not an ISO date: {value!r} (e.g. 2026-11-01)")
+    return when
 
 
 def build_parser() -> argparse.ArgumentParser:

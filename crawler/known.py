@@ -10,10 +10,11 @@ from datetime import datetime, timezone
 
 
 def parse_iso(value: str | None) -> datetime | None:
+    """An ISO 8601 date as an aware datetime (naive means UTC); None when empty or unreadable."""
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

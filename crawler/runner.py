@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import logging
 import logging.handlers
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from archive.readonly import open_readonly
 from crawler.catalog import Site
 from crawler.lock import ArchiveLock
 
@@ -114,7 +114,7 @@ def run_crawl(
 
 def load_run(db_path: str | Path, run_id: int | None) -> RunResult:
     """Read a recorded run (the latest when `run_id` is None) back from the archive."""
-    conn = sqlite3.connect(db_path)
+    conn = open_readonly(db_path)
     try:
         query = "SELECT id, status, counts FROM crawl_runs " + ("WHERE id = ?" if run_id else "ORDER BY id DESC LIMIT 1")
         row = conn.execute(query, (run_id,) if run_id else ()).fetchone()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import lxml.etree
@@ -25,7 +26,7 @@ from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog, resolve_sites
 from crawler.dates import date_from_url
 from crawler.discovery import feeds_in_html
 from crawler.items import CrawledArticle, FetchedPage
-from crawler.known import KnownArticles
+from crawler.known import KnownArticles, parse_iso
 from crawler.urls import canonicalize_url
 
 FEED_PARSER = lxml.etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
@@ -36,18 +37,13 @@ REDIRECT_STATUSES = [301, 302, 303, 307, 308]
 
 def parse_when(value: str | None) -> datetime | None:
     """Parse an ISO 8601 or RFC 822 date from a sitemap or feed; naive means UTC; None when unreadable."""
-    if not value:
-        return None
-    value = value.strip()
+    parsed = parse_iso(value)
+    if parsed is not None or not value:
+        return parsed
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
+        parsed = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError):
+        return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
