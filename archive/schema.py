@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from archive.fts import rebuild_fts
+from archive.fts import index_all_articles
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Migration:
     description: str
     sql: str
     backfill: Callable[[sqlite3.Connection], None] | None = None  # Python step run after `sql`
+    vacuum: bool = False  # the migration frees much space: VACUUM once it is committed
 
 
 MIGRATIONS: list[Migration] = [
@@ -156,7 +157,35 @@ MIGRATIONS: list[Migration] = [
             tokenize = 'unicode61 remove_diacritics 2'
         );
         """,
-        backfill=rebuild_fts,
+        backfill=index_all_articles,
+    ),
+    Migration(
+        4,
+        "one copy of the text: contentless search index, article_versions keeps superseded versions only",
+        """
+        CREATE VIRTUAL TABLE articles_fts_contentless USING fts5(
+            title, lead, body, captions, stems,
+            content = '',
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        INSERT INTO articles_fts_contentless (rowid, title, lead, body, captions, stems)
+            SELECT id, c0, c1, c2, c3, c4 FROM articles_fts_content;
+        DROP TABLE articles_fts;
+        ALTER TABLE articles_fts_contentless RENAME TO articles_fts;
+        DELETE FROM article_versions WHERE EXISTS (
+            SELECT 1 FROM articles a
+            WHERE a.id = article_versions.article_id AND a.version = article_versions.version
+              AND a.title IS article_versions.title AND a.lead IS article_versions.lead
+              AND a.body = article_versions.body AND a.content_hash = article_versions.content_hash
+        );
+        CREATE VIEW article_history AS
+            SELECT article_id, version, fetched_at, run_id, title, lead, body, content_hash, extractor, 0 AS current
+            FROM article_versions
+            UNION ALL
+            SELECT id, version, fetched_at, run_id, title, lead, body, content_hash, extractor, 1 AS current
+            FROM articles
+        """,
+        vacuum=True,
     ),
 ]
 

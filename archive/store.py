@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.fts import SearchText, index_article, search_text
+from archive.fts import SearchText, index_article, search_text, unindex_article
 from archive.schema import LATEST_VERSION, MIGRATIONS
 from crawler.items import Article
 from crawler.known import KnownArticle, KnownArticles, parse_iso
@@ -59,6 +59,8 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
             )
             conn.execute(f"PRAGMA user_version = {migration.version}")
         applied.append(migration.version)
+        if migration.vacuum and current > 0:  # a new archive has nothing to give back
+            conn.execute("VACUUM")
     return applied
 
 
@@ -240,7 +242,7 @@ class Archive:
         signature: bytes | None = None,
         text: SearchText | None = None,
     ) -> int | None:
-        """Store a new article with its captions, sources, first version and index entry.
+        """Store a new article with its captions, sources and index entry (its text is version 1).
 
         Returns the new id, or None when the canonical URL is already archived
         (idempotent: a second insert of the same article adds nothing).
@@ -266,7 +268,6 @@ class Archive:
         article_id = int(cursor.lastrowid)
         self.conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", (cluster_id or article_id, article_id))
         self._write_children(article_id, article, text)
-        self._insert_version(article_id, 1, article, content_hash, fetch)
         if signature is not None:
             self.conn.execute(
                 "INSERT OR REPLACE INTO signatures (article_id, minhash) VALUES (?, ?)", (article_id, signature)
@@ -277,9 +278,11 @@ class Archive:
         self, article_id: int, article: Article, content_hash: str, fetch: FetchInfo, signature: bytes | None = None,
         text: SearchText | None = None,
     ) -> int:
-        """Store changed text as the next version; earlier versions stay in `article_versions`."""
+        """Store changed text as the next version; the text it replaces moves to `article_versions`."""
         self._write()
         version = self.conn.execute("SELECT version FROM articles WHERE id = ?", (article_id,)).fetchone()[0] + 1
+        self._supersede(article_id)
+        unindex_article(self.conn, article_id)
         row = self.article_row(article, content_hash, fetch)
         row.update(version=version, last_seen=fetch.fetched_at)
         assignments = ", ".join(f"{column} = ?" for column in row)
@@ -287,7 +290,6 @@ class Archive:
         self.conn.execute("DELETE FROM captions WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM sources WHERE article_id = ?", (article_id,))
         self._write_children(article_id, article, text)
-        self._insert_version(article_id, version, article, content_hash, fetch)
         if signature is not None:
             self.conn.execute(
                 "INSERT OR REPLACE INTO signatures (article_id, minhash) VALUES (?, ?)", (article_id, signature)
@@ -306,12 +308,8 @@ class Archive:
             **self.metadata_columns(article),
         }
         assignments = ", ".join(f"{column} = ?" for column in fields)
+        unindex_article(self.conn, article_id)
         self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*fields.values(), article_id])
-        self.conn.execute(
-            "UPDATE article_versions SET title = ?, lead = ?, body = ?, content_hash = ?, extractor = ? "
-            "WHERE article_id = ? AND version = (SELECT version FROM articles WHERE id = ?)",
-            (article.title, article.lead, article.body, content_hash, article.extractor, article_id, article_id),
-        )
         self.conn.execute("DELETE FROM captions WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM sources WHERE article_id = ?", (article_id,))
         self._write_children(article_id, article)
@@ -411,11 +409,11 @@ class Archive:
             text = search_text(article.title, article.lead, article.body, [c.text for c in article.captions])
         index_article(self.conn, article_id, text)
 
-    def _insert_version(self, article_id: int, version: int, article: Article, content_hash: str, fetch: FetchInfo) -> None:
+    def _supersede(self, article_id: int) -> None:
+        """Keep the current text of an article as a superseded version before it is replaced."""
         self.conn.execute(
             "INSERT OR IGNORE INTO article_versions "
             "(article_id, version, fetched_at, run_id, title, lead, body, content_hash, extractor) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article_id, version, fetch.fetched_at, fetch.run_id, article.title, article.lead, article.body,
-             content_hash, article.extractor),
+            "SELECT id, version, fetched_at, run_id, title, lead, body, content_hash, extractor FROM articles WHERE id = ?",
+            (article_id,),
         )

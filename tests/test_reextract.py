@@ -120,7 +120,7 @@ def test_changed_rules_update_articles_captions_and_search_offline(archive_db, n
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM captions WHERE article_id = ?", (quds,)).fetchone()[0] == 0
         version_row = conn.execute(
-            "SELECT title, extractor FROM article_versions WHERE article_id = ?", (gaza,)).fetchone()
+            "SELECT title, extractor FROM article_history WHERE article_id = ? AND current", (gaza,)).fetchone()
         assert conn.execute("SELECT COUNT(*) FROM sources WHERE article_id = ?", (quds,)).fetchone()[0] == 1
     assert hits(db, "مصلون") == set()  # caption gone from the index too
     assert row(db, quds)[2] == hash_before  # the body did not change, so neither did its hash
