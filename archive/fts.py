@@ -32,7 +32,9 @@ def light_stem(token: str) -> str:
 
 
 def stems_of(*texts: str | None) -> str:
-    return " ".join(light_stem(t) for text in texts if text for t in tokens(text))
+    """The light stems that differ from their word (a word that is its own stem is indexed once, as itself)."""
+    words = (word for text in texts if text for word in tokens(text))
+    return " ".join(stem for word in words if (stem := light_stem(word)) != word)
 
 
 @dataclass(frozen=True)
@@ -113,15 +115,15 @@ class SearchHit:
 
 
 def match_expression(query: str) -> str:
-    """Turn a user query into a safe FTS5 expression: every word must match, as written or as a stem."""
-    terms = tokens(query)
+    """Turn a user query into a safe FTS5 expression: every word must match, as written or by its light stem
+    (a document word equal to the stem, or whose own stem, in the `stems` column, is equal to it)."""
+    terms = [part for token in tokens(query) for part in token.split("_") if part]  # `_` separates FTS5 tokens
     if not terms:
         raise ValueError("empty search query")
     parts = []
     for term in terms:
-        quoted = '"' + term.replace('"', "") + '"'
-        stem = '"' + light_stem(term) + '"'
-        parts.append(f"({quoted} OR stems:{stem})")
+        stem = light_stem(term)
+        parts.append(f'("{term}" OR "{stem}")' if stem != term else f'"{term}"')
     return " AND ".join(parts)
 
 

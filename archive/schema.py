@@ -163,15 +163,12 @@ MIGRATIONS: list[Migration] = [
         4,
         "one copy of the text: contentless search index, article_versions keeps superseded versions only",
         """
-        CREATE VIRTUAL TABLE articles_fts_contentless USING fts5(
+        DROP TABLE articles_fts;
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
             title, lead, body, captions, stems,
             content = '',
             tokenize = 'unicode61 remove_diacritics 2'
         );
-        INSERT INTO articles_fts_contentless (rowid, title, lead, body, captions, stems)
-            SELECT id, c0, c1, c2, c3, c4 FROM articles_fts_content;
-        DROP TABLE articles_fts;
-        ALTER TABLE articles_fts_contentless RENAME TO articles_fts;
         DELETE FROM article_versions WHERE EXISTS (
             SELECT 1 FROM articles a
             WHERE a.id = article_versions.article_id AND a.version = article_versions.version
@@ -185,6 +182,7 @@ MIGRATIONS: list[Migration] = [
             SELECT id, version, fetched_at, run_id, title, lead, body, content_hash, extractor, 1 AS current
             FROM articles
         """,
+        backfill=index_all_articles,  # recomputed: `stems` now holds only the stems that differ from their word
         vacuum=True,
     ),
 ]

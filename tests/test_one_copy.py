@@ -9,7 +9,7 @@ import pytest
 from archive.fts import search, search_text
 from archive.schema import LATEST_VERSION, MIGRATIONS
 from archive.snippets import snippet
-from archive.store import Archive, FetchInfo
+from archive.store import PAGE_SIZE, Archive, FetchInfo
 from crawler.extraction import Article, Caption
 
 FETCHED = "2026-11-25T06:00:00+00:00"
@@ -68,7 +68,6 @@ def occurrences(path, text: str) -> int:
 def test_a_schema_3_archive_upgrades_in_place_and_keeps_every_text(tmp_path):
     path = tmp_path / "old.db"
     schema_3_archive(path)
-    size_before = path.stat().st_size
     store = Archive(path)
     try:
         conn = store.conn
@@ -91,7 +90,10 @@ def test_a_schema_3_archive_upgrades_in_place_and_keeps_every_text(tmp_path):
         conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
     finally:
         store.close()
-    assert path.stat().st_size < size_before  # VACUUM gave the freed pages back
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0  # VACUUM gave the freed pages back
+        assert conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE  # and packed rows in larger pages
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert occurrences(path, "وساطة مصرية") == 1  # BODY_2 is stored once (it was in three places)
 
 
