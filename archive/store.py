@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -341,14 +341,14 @@ class Archive:
                 (fetch.lastmod, fetch.etag, fetch.last_modified, article_id),
             )
 
-    def raise_lastmods(self, announced: dict[str, str]) -> int:
-        """Store newer sitemap/feed dates (canonical URL -> ISO date) for archived articles.
+    def raise_lastmods(self, announced: Iterable[tuple[str, str]]) -> int:
+        """Store newer sitemap/feed dates ((canonical URL, ISO date) pairs) for archived articles.
 
         A sitemap often arrives after the feed that led to fetching an article; without this the
         next run would see the sitemap's date as news and fetch the article again.
         """
         raised = 0
-        for canonical_url, iso in announced.items():
+        for canonical_url, iso in announced:
             row = self.conn.execute("SELECT id, lastmod FROM articles WHERE canonical_url = ?", (canonical_url,)).fetchone()
             if row is None:
                 continue

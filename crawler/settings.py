@@ -36,6 +36,11 @@ TELNETCONSOLE_ENABLED = False
 DEPTH_LIMIT = 0
 LISTING_DEPTH_LIMIT = 3
 DEPTH_PRIORITY = 1
+# Pending requests wait in disk queues of the run (crawler/frontier.py), not in RAM; FRONTIER_DIR
+# (default: the system's temporary directory) also holds the run's per-URL bookkeeping.
+SCHEDULER = "crawler.frontier.RunScheduler"
+FRONTIER_ON_DISK = True
+FRONTIER_DIR = None
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 

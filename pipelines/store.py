@@ -161,12 +161,13 @@ class ArchiveStage:
             "close_reason": reason,
         }
         status = RUN_STATUS.get(reason, "finished" if reason.startswith("closespider") else reason)
-        fetched = getattr(spider, "scheduled", set())
-        session.archive.raise_lastmods(
-            {url: iso for url, iso in getattr(spider, "lastmods", {}).items() if url in fetched}
-        )
+        frontier = getattr(spider, "frontier", None)
+        if frontier is not None:
+            session.archive.raise_lastmods(frontier.scheduled_announcements())
         for site in {s.name for s in getattr(spider, "sites", [])}:
             self.record_site(site, stats)
         session.archive.finish_run(session.run_id, counts, status)
+        if frontier is not None:
+            frontier.close()
         session.close()
         logger.info("run %s %s: %s", session.run_id, status, counts)

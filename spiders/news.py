@@ -25,6 +25,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog
 from crawler.discovery import feeds_in_html, resolve_sites
 from crawler.extraction.dates import date_from_url
+from crawler.frontier import RunBookkeeping
 from crawler.items import CrawledArticle, FetchedPage
 from crawler.known import KnownArticles, parse_iso
 from crawler.urls import canonicalize_url
@@ -80,6 +81,7 @@ class NewsSpider(scrapy.Spider):
         listing_depth: int = 3,
         max_redirects: int = 5,
         max_sitemap_bytes: int = 10 * 1024 * 1024,
+        frontier_dir: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -91,9 +93,11 @@ class NewsSpider(scrapy.Spider):
         self.refresh = refresh
         self.max_articles = max_articles
         self.since = since
-        self.scheduled: set[str] = set()  # canonical URLs requested this run
-        self.lastmods: dict[str, str] = {}  # canonical URL -> newest announced date (ISO; strings keep it small)
-        self.counted: set[tuple[str, str]] = set()
+        # Per-URL state of this run, on disk (crawler/frontier.py): a back-fill announces millions of URLs.
+        self.frontier = RunBookkeeping(frontier_dir)
+        self.scheduled = self.frontier.scheduled  # canonical URLs requested this run
+        self.lastmods = self.frontier.lastmods  # canonical URL -> newest announced date (ISO)
+        self.counted = self.frontier.counted  # (canonical URL, skip) already counted
         # Filtered with Site.owns, not allow_domains: Scrapy's domain check compares host:port.
         self.link_extractor = LinkExtractor(unique=True)
 
@@ -117,6 +121,7 @@ class NewsSpider(scrapy.Spider):
         kwargs.setdefault("listing_depth", settings.getint("LISTING_DEPTH_LIMIT", 3))
         kwargs.setdefault("max_redirects", settings.getint("REDIRECT_MAX_TIMES", 5))
         kwargs.setdefault("max_sitemap_bytes", settings.getint("DOWNLOAD_MAXSIZE"))
+        kwargs.setdefault("frontier_dir", settings.get("FRONTIER_DIR") or None)
         spider = cls(*args, **kwargs)
         spider._set_crawler(crawler)
         return spider
