@@ -5,8 +5,10 @@ the frontier, is the memory between runs: after a kill -9 the next run discovers
 again whatever was not archived):
 
 - `RunScheduler`: Scrapy's own scheduler with its disk queues (`PickleFifoDiskQueue`)
-  in a directory of this run, without JOBDIR's resume semantics. Pending requests
-  wait on disk, not as Python objects in RAM.
+  in a directory of this run, without JOBDIR's resume semantics. The first
+  `FRONTIER_MEMORY_REQUESTS` pending requests stay in memory queues (no pickling, no
+  queue files created and removed as a small backlog empties); beyond that they wait
+  on disk, not as Python objects in RAM.
 - `RunBookkeeping`: the spider's per-URL sets and maps (URLs scheduled, newest
   announced dates, skips counted) as tables of a SQLite file in a directory of this
   run, with a bounded page cache, behind the set/dict operations the spider uses.
@@ -69,6 +71,7 @@ class RunScheduler(Scheduler):
     With JOBDIR set, Scrapy's own job directory is used instead (and resumes, as Scrapy documents)."""
 
     run_dir: Path | None = None
+    memory_requests = 0  # pending requests kept in memory before spilling to disk
 
     @classmethod
     def from_crawler(cls, crawler) -> "RunScheduler":
@@ -76,7 +79,13 @@ class RunScheduler(Scheduler):
         if scheduler.dqdir is None and crawler.settings.getbool("FRONTIER_ON_DISK", True):
             scheduler.run_dir = run_directory(crawler.settings.get("FRONTIER_DIR"), "requests")
             scheduler.dqdir = scheduler._dqdir(str(scheduler.run_dir))
+            scheduler.memory_requests = crawler.settings.getint("FRONTIER_MEMORY_REQUESTS", 10_000)
         return scheduler
+
+    def _dqpush(self, request) -> bool:
+        if self.run_dir is not None and len(self.mqs) < self.memory_requests:
+            return False  # the scheduler then pushes it to the memory queue
+        return super()._dqpush(request)
 
     def close(self, reason: str):
         result = super().close(reason)
