@@ -43,7 +43,7 @@ def check_sites(sites: list[Site], *, articles: int = 3, settings: dict[str, Any
 def resolve_check_sites(names: list[str], *, base_url: str | None = None,
                         catalog_path: Path | str = DEFAULT_CATALOG) -> list[Site]:
     """The named entries (every entry when none is named; locally served ones only with `base_url`)."""
-    from crawler.catalog import resolve_sites
+    from crawler.discovery import resolve_sites
 
     catalog = load_catalog(catalog_path)
     if not names:
