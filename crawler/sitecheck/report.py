@@ -90,7 +90,7 @@ def pattern_text(pattern: dict[str, Any]) -> str:
         return "nothing listed to compare with"
     text = f"matches {pattern['matched']} of {pattern['listed']} listed URLs ({pattern['share']:.0%})"
     if pattern["misses"]:
-        text += f"; misses e.g. {', '.join(pattern['miss_shapes'][:3])}"
+        text += f"; misses e.g. {', '.join(dict.fromkeys(pattern['miss_shapes']))}"
     if pattern["suggestion"]:
         text += f"; suggested: {pattern['suggestion']['pattern']}"
     return text

@@ -78,13 +78,12 @@ def assess(site: Site, probe: SiteProbe, user_agent: str, rules: CheckRules | No
     rules = rules or check_rules()
     now = now or datetime.now(timezone.utc)
     pattern = pattern_summary(site, probe.listed, rules.misses_shown)
-    problems = (
-        robots_problems(site, probe, user_agent)
-        + discovery_problems(probe)
-        + [p for u in probe.urls for p in url_problems(u, probe, rules, now)]
-        + pattern_problems(pattern, probe, rules)
-        + article_problems(site, probe)
-    )
+    robots = robots_problems(site, probe, user_agent)
+    shut_out = any(p.level == BROKEN for p in robots)
+    # One cause, one message: a site that shuts the crawler out lists nothing, and each of its URLs fails.
+    discovery = [] if shut_out else discovery_problems(probe)
+    per_url = [] if shut_out or discovery else [p for u in probe.urls for p in url_problems(u, probe, rules, now)]
+    problems = robots + discovery + per_url + pattern_problems(pattern, probe, rules) + article_problems(site, probe)
     problems.sort(key=lambda p: p.level != BROKEN)
     return SiteReport(site.name, problems, probe, pattern)
 
@@ -93,6 +92,7 @@ def assess(site: Site, probe: SiteProbe, user_agent: str, rules: CheckRules | No
 
 
 def robots_problems(site: Site, probe: SiteProbe, user_agent: str) -> list[Problem]:
+    """Broken when robots.txt disallows every discovery URL of an origin (its home page when it has none)."""
     problems = []
     agent = user_agent.split("/")[0]
     for robots in probe.robots.values():
@@ -100,12 +100,12 @@ def robots_problems(site: Site, probe: SiteProbe, user_agent: str) -> list[Probl
             continue
         parser = Protego.parse(robots.text)
         origin = robots.url.removesuffix("/robots.txt")
-        wanted = [u.url for u in probe.urls if u.url.startswith(origin) and u.kind != "robots"] + [origin + "/"]
-        blocked = [u for u in wanted if not parser.can_fetch(u, user_agent)]
+        wanted = [u.url for u in probe.urls if u.url.startswith(origin + "/") and u.kind != "robots"] or [origin + "/"]
+        blocked = list(dict.fromkeys(u for u in wanted if not parser.can_fetch(u, user_agent)))
         if not blocked:
             continue
         paths = ", ".join(urlsplit(u).path or "/" for u in blocked)
-        if len(blocked) == len(wanted) or origin + "/" in blocked and len(blocked) > 1:
+        if len(blocked) == len(set(wanted)):
             problems.append(Problem(BROKEN, f"robots.txt ({robots.url}) disallows {agent} from {paths}: a polite crawl "
                                             "fetches nothing there; ask the site for access, or remove the entry"))
         else:
