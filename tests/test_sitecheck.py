@@ -230,6 +230,9 @@ def test_an_unknown_site_is_a_one_line_usage_error(catalog):
     done = run_cli("sites", "--check", "no_such_site", "--catalog", str(catalog))
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "unknown site(s) no_such_site" in done.stderr
+    negative = run_cli("sites", "--check", "right", "--articles", "-1", "--catalog", str(catalog), "--base-url",
+                       "http://127.0.0.1:9")
+    assert negative.returncode == 2 and negative.stderr.strip() == "error: --articles must be 0 or more"
 
 
 def test_the_bundled_sample_entry_served_healthy_is_ok(sample_server):

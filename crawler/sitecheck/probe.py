@@ -54,7 +54,6 @@ class SiteCheckSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "SiteCheckSpider":
         kwargs.setdefault("max_sitemap_bytes", crawler.settings.getint("DOWNLOAD_MAXSIZE"))
-        kwargs.setdefault("child_sitemaps", crawler.settings.getint("SITECHECK_CHILD_SITEMAPS", 3))
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider

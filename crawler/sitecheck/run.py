@@ -27,12 +27,12 @@ def check_sites(sites: list[Site], *, articles: int = 3, settings: dict[str, Any
 
     rules = rules or check_rules()
     project = get_project_settings()
-    for name, value in {**CHECK_SETTINGS, "SITECHECK_CHILD_SITEMAPS": rules.child_sitemaps, **(settings or {})}.items():
+    for name, value in {**CHECK_SETTINGS, **(settings or {})}.items():
         project.set(name, value, priority="cmdline")
     checked_at = datetime.now(timezone.utc).replace(microsecond=0)
     process = CrawlerProcess(project)
     crawler = process.create_crawler(SiteCheckSpider)
-    process.crawl(crawler, sites=sites, articles=articles)
+    process.crawl(crawler, sites=sites, articles=articles, child_sitemaps=rules.child_sitemaps)
     process.start()
     user_agent = project.get("ROBOTSTXT_USER_AGENT") or project.get("USER_AGENT")
     probes = crawler.spider.probes
