@@ -176,7 +176,7 @@ def test_a_pattern_matching_nothing_listed_is_broken_with_a_pattern_that_would(c
     pattern = report["pattern"]
     assert pattern["matched"] == 0 and pattern["listed"] > 30 and len(pattern["misses"]) == 5
     suggestion = pattern["suggestion"]
-    assert suggestion["shape"] == "/{word}/{id}/{id}/{id}/{slug}"
+    assert suggestion["shape"] == "/{word}/{n}/{n}/{n}/{id}"
     assert suggestion["matches"] == suggestion["of"] == pattern["listed"]
     expected = SampleSite(seed=7).expected["archivable_paths"]
     assert all(re.search(suggestion["pattern"], "http://127.0.0.1:9" + path) for path in expected)
@@ -298,7 +298,7 @@ def test_a_pattern_missing_most_listed_urls_is_degraded_with_a_suggestion():
     report = judged(probe)
     assert report.status == "degraded" and report.pattern["share"] == round(2 / 7, 3)
     assert "matches only 2 of 7 listed URLs (29%)" in report.verdict
-    assert report.pattern["suggestion"]["shape"] == "/story/{id}.html"
+    assert report.pattern["suggestion"]["shape"] == "/story/{n}.html"
 
 
 def test_robots_txt_disallowing_one_discovery_url_is_degraded_not_broken():

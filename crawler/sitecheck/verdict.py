@@ -20,7 +20,8 @@ from protego import Protego
 
 from crawler.catalog import Site
 from crawler.sitecheck.facts import Listed, SiteProbe, UrlProbe
-from crawler.urlshape import suggest_pattern, url_shape
+from crawler.shapes import url_shape
+from crawler.sitecheck.patterns import suggest_pattern
 from spiders.news import parse_when
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "sitecheck.toml"
