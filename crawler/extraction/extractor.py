@@ -53,8 +53,8 @@ MIN_BODY_CHARS = 80
 ALL_IMAGE_ALTS = etree.XPath("//img/@alt", smart_strings=False)
 
 
-# The data files that decide what extraction returns (crawl rules such as traps.toml stay out).
-EXTRACTION_RULE_FILES = ("agencies.toml", "extraction.toml", "months.toml")
+# Every rule file beside the extractor decides what it returns (crawl rules live in crawler/data/).
+EXTRACTION_RULE_FILES = tuple(sorted(p.name for p in DATA_DIR.glob("*.toml")))
 
 
 def settings_hash() -> str:
