@@ -9,6 +9,7 @@ A crash loses at most the open batch, which the next run fetches again.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
@@ -23,6 +24,8 @@ from archive.fts import SearchText, index_article, search_text, unindex_article
 from archive.schema import LATEST_VERSION, MIGRATIONS
 from crawler.extraction import Article
 from crawler.known import KnownArticle, KnownArticles, parse_iso
+
+logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
 # Article rows are 2-4 kB: a 4 kB page holds one and wastes a quarter of itself; 16 kB pages pack them.
@@ -68,13 +71,24 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
 
 def vacuum(conn: sqlite3.Connection) -> None:
     """Give freed pages back to the file system, moving to PAGE_SIZE pages on the way when no
-    reader keeps the archive in WAL mode (the page size of a WAL database cannot change)."""
+    reader keeps the archive in WAL mode (the page size of a WAL database cannot change).
+    A reader that blocks it only costs the compaction: the archive stays valid, its free pages reused."""
+    conn.execute("PRAGMA busy_timeout = 0")  # a reader would make leaving WAL mode wait, in vain
     try:
-        if conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete":
+        switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    except sqlite3.OperationalError:
+        switched = False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        if switched:
             conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         conn.execute("VACUUM")
+    except sqlite3.OperationalError as exc:
+        logger.warning("archive not compacted after the migration (%s); run VACUUM when no reader is open", exc)
     finally:
-        conn.execute("PRAGMA journal_mode = WAL")
+        if switched:
+            conn.execute("PRAGMA journal_mode = WAL")
 
 
 def split_sql(script: str) -> list[str]:

@@ -147,3 +147,24 @@ def test_snippets_are_windows_of_published_text_with_ellipses():
     assert text.startswith("… ") and text.endswith(" …") and "[هدف]" in text
     assert len(text.split()) == 8  # six words and two ellipses
     assert snippet("غائب", ["نص بلا تطابق"]) == "نص بلا تطابق"  # no match: the opening words
+
+
+def test_the_upgrade_works_while_a_reader_holds_the_archive_open(tmp_path):
+    path = tmp_path / "old.db"
+    schema_3_archive(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")
+    reader = sqlite3.connect(path)
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2  # an open read transaction
+    store = Archive(path)
+    try:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+        assert [h.article_id for h in search(store.conn, "اسرائيل")] == [1]
+        assert reader.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2  # its snapshot still reads
+    finally:
+        reader.close()  # before close(): its checkpoint waits for readers
+        store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT COUNT(*) FROM article_history").fetchone()[0] == 3
