@@ -144,7 +144,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def resolve_crawl_sites(args: argparse.Namespace, catalog: dict) -> list:
-    from crawler.catalog import resolve_sites
+    from crawler.discovery import resolve_sites
 
     names = args.sites
     if args.all:
@@ -178,9 +178,8 @@ def crawl_and_report(sites: list, db: str, *, fail_on_health: bool = False, **op
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from crawler.catalog import get_site
-    from crawler.extraction import extract
     from crawler.errors import read_input_file
-    from crawler.items import NotAnArticle
+    from crawler.extraction import NotAnArticle, extract
 
     hints = get_site(args.site).hints if args.site else None
     page = read_input_file(args.file)
