@@ -29,6 +29,7 @@ from crawler.errors import UsageError
 DATASETTE_DIR = Path(__file__).resolve().parent / "datasette"
 PLUGINS_DIR = DATASETTE_DIR / "plugins"
 STATIC_DIR = DATASETTE_DIR / "static"
+TEMPLATES_DIR = DATASETTE_DIR / "templates"
 METADATA_FILE = DATASETTE_DIR / "metadata.toml"
 STATIC_MOUNT = "archive-static"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,8 @@ def metadata(database: str = "archive") -> dict[str, Any]:
     """Datasette metadata for an archive served under the name `database` (see metadata.toml)."""
     spec = tomllib.loads(METADATA_FILE.read_text(encoding="utf-8"))
     base = database_url(database)
-    links = {"{search_url}": html.escape(base + "/search"), "{articles_url}": html.escape(base + "/articles")}
+    links = {"{search_url}": html.escape(base + "/search"), "{articles_url}": html.escape(base + "/articles"),
+             "{charts_url}": html.escape(base + "/-/charts")}
     instance, db = spec["instance"], spec["database"]
     for section in (instance, db):
         section["description_html"] = fill(section["description_html"], links)
@@ -91,6 +93,7 @@ def serve_command(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001, o
         "--host", host,
         "--port", str(port),
         "--plugins-dir", str(PLUGINS_DIR),
+        "--template-dir", str(TEMPLATES_DIR),
         "--static", f"{STATIC_MOUNT}:{STATIC_DIR}",
     ]
     for name, value in SETTINGS.items():
