@@ -245,16 +245,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     conn = open_readonly(args.db)
     try:
-        stats = archive_stats(conn, days=args.days)
         if args.report:
-            from archive.report import write_report
-
-            written = write_report(conn, args.report, days=args.days)
-            print(f"report -> {written.html}" + (f" (+ {len(written.pictures)} PNG)" if written.pictures else ""))
-            return 0
+            return write_stats_report(conn, args)
+        stats = archive_stats(conn, days=args.days)
     finally:
         conn.close()
     print(json.dumps(stats, ensure_ascii=False, indent=2) if args.json else format_stats(stats))
+    return 0
+
+
+def write_stats_report(conn, args: argparse.Namespace) -> int:
+    from archive.report import write_report
+
+    report = write_report(conn, args.report, days=args.days, source=args.db)
+    pictures = f", {len(report.pictures)} PNG" if report.pictures else ", no PNG (no headless Chromium)"
+    print(f"report -> {report.html} ({len(report.charts)} charts{pictures})")
     return 0
 
 
