@@ -76,6 +76,11 @@ CASES = {
                                 "not an ISO date"),
     "export until a bad date": (["export", "--format", "csv", "--until", "next week", "--db", "{tmp}/archive.db"],
                                 "not an ISO date"),
+    # outputs that cannot be written
+    "a log file that is a directory": (["crawl", "sample", "--base-url", "http://127.0.0.1:9/", "--log-file", "{tmp}",
+                                        "--db", "{tmp}/new.db"], "cannot write the log file"),
+    "a report onto a file": (["stats", "--db", "{tmp}/archive.db", "--report", "{tmp}/notes.txt"],
+                             "cannot write the report"),
     # other bad options
     "a setting without a value": (["crawl", "aljazeera", "-s", "DOWNLOAD_DELAY", "--db", "{tmp}/new.db"],
                                   "NAME=VALUE"),
