@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from crawler.errors import UsageError
+from crawler.errors import UsageError, checked_http_url
 
 DEFAULT_DB = "archive.db"
 EXIT_USAGE = 2  # crawler.runner.EXIT_USAGE, without importing Scrapy before it is needed
@@ -152,15 +152,6 @@ def resolve_crawl_sites(args: argparse.Namespace, catalog: dict) -> list:
     if args.base_url:
         checked_http_url(args.base_url)
     return resolve_sites(names, base_url=args.base_url, url=args.url and checked_http_url(args.url), catalog=catalog)
-
-
-def checked_http_url(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"not an http(s) URL: {url!r}")
-    return url
 
 
 def crawl_and_report(sites: list, db: str, *, fail_on_health: bool = False, **options) -> int:

@@ -8,6 +8,7 @@ catch ValueError around the twins keep working.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class UsageError(ValueError):
@@ -39,3 +40,11 @@ def read_input_file(path: str | Path) -> bytes:
         raise UsageError(f"cannot read {path}: permission denied") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def checked_http_url(url: str) -> str:
+    """`url` itself when it is an absolute http(s) URL, else a UsageError."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"not an http(s) URL: {url!r}")
+    return url
