@@ -69,6 +69,8 @@ CASES = {
     "crawl an unknown site": (["crawl", "no_such_site", "--db", "{tmp}/new.db"], "unknown site"),
     "extract with an unknown site": (["extract", "{tmp}/page.html", "--url", "https://example.org/a",
                                       "--site", "no_such_site"], "unknown site"),
+    "check an unknown site": (["sites", "--check", "no_such_site"], "unknown site"),
+    "a catalog file that is missing": (["sites", "--catalog", "{tmp}/no-such.toml"], "no-such.toml"),
     # bad dates
     "crawl since a bad date": (["crawl", "aljazeera", "--since", "yesterday", "--db", "{tmp}/new.db"],
                                "not an ISO date"),
