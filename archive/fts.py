@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from archive.snippets import snippet
 from crawler.arabic import normalize, tokens
+from crawler.errors import UsageError
 
 PROCLITICS = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 MIN_STEM = 3
@@ -119,7 +120,7 @@ def match_expression(query: str) -> str:
     (a document word equal to the stem, or whose own stem, in the `stems` column, is equal to it)."""
     terms = [part for token in tokens(query) for part in token.split("_") if part]  # `_` separates FTS5 tokens
     if not terms:
-        raise ValueError("empty search query")
+        raise UsageError("empty search query")
     parts = []
     for term in terms:
         stem = light_stem(term)

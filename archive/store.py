@@ -21,7 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.fts import SearchText, index_article, search_text, unindex_article
-from archive.schema import LATEST_VERSION, MIGRATIONS
+from archive.schema import MIGRATIONS, check_archive, database_file
 from crawler.extraction import Article
 from crawler.known import KnownArticle, KnownArticles, parse_iso
 
@@ -44,11 +44,7 @@ def configure_connection(conn: sqlite3.Connection) -> None:
 def migrate(db: sqlite_utils.Database) -> list[int]:
     """Apply pending migrations in order, each in its own transaction; return the versions applied."""
     conn = db.conn
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > LATEST_VERSION:
-        raise RuntimeError(
-            f"archive schema version {current} is newer than this crawler knows ({LATEST_VERSION}); upgrade the crawler"
-        )
+    current = check_archive(conn, database_file(conn), for_writing=True)
     applied = []
     for migration in MIGRATIONS:
         if migration.version <= current:
@@ -138,6 +134,7 @@ class Archive:
         self.db = sqlite_utils.Database(self.path)
         self.conn = self.db.conn
         configure_connection(self.conn)
+        check_archive(self.conn, self.path, for_writing=True)  # before WAL mode changes someone else's file
         if new:
             self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         self.db.enable_wal()
@@ -447,3 +444,4 @@ class Archive:
             "SELECT id, version, fetched_at, run_id, title, lead, body, content_hash, extractor FROM articles WHERE id = ?",
             (article_id,),
         )
+
