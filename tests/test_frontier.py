@@ -43,7 +43,7 @@ def test_a_crawl_through_disk_queues_archives_every_article(sample_server, tmp_p
     db = tmp_path / "a.db"
     frontier = tmp_path / "frontier"
     result = run_cli("crawl", "sample", "--base-url", sample_server.base_url, "--db", str(db),
-                     "-s", "FRONTIER_MEMORY_REQUESTS=0", "-s", f"FRONTIER_DIR={frontier}", "-s", "LOG_LEVEL=INFO")
+                     "-s", "FRONTIER_MEMORY_REQUESTS=0", "-s", f"FRONTIER_DIR={frontier}", "-s", "LOG_LEVEL=INFO", "-v")
     assert result.returncode == 0, result.stderr[-3000:]
     disk = re.search(r"'scheduler/enqueued/disk': (\d+)", result.stderr)
     assert disk and int(disk.group(1)) > len(sample_server.site.expected["archivable_paths"])  # every request
