@@ -958,9 +958,197 @@ def intl_cnn(a):
 """
 
 
+# ---------------------------------------------------------------- Iranian CMSs (as in the three real saved pages)
+def ir_khabaronline(a):
+    """Nastooh CMS (Khabar Online): article#item, .item-date, figure.item-img, p.summary, .item-text[itemprop=articleBody]."""
+    site = a["site"]
+    lead = lead_images(a)[0]
+    data = {"@id": a["url"], "@type": "NewsArticle", "@context": "http://schema.org", "headline": a["title"],
+            "datePublished": a["date"], "dateModified": a["date"],
+            "author": {"@type": "Organization", "name": a["publisher"], "url": f"https://www.{a['host']}"},
+            "publisher": {"@type": "Organization", "name": a["publisher"], "url": f"https://www.{a['host']}",
+                          "logo": {"type": "ImageObject", "width": "64", "height": "64", "url": f"https://www.{a['host']}/resources/theme/khabaronline/img/favicon.ico"}},
+            "thumbnailUrl": lead["src"], "description": a["lead"], "url": a["url"]}
+    body = "\n".join(f' <div dir="rtl">\n  <br> {e(p)}\n </div> ' if not p.startswith("## ") else f' <div dir="rtl">\n  <br> \n  <strong>{e(p[3:])}</strong>\n </div> ' for p in a["paras"])
+    return f"""<!DOCTYPE html>
+<html lang="fa" dir="rtl">
+<head>
+<meta charset="utf-8">
+<meta itemprop="inLanguage" content="fa">
+<title>{e(a['title'])} - {e(site)}</title>
+<meta name="twitter:title" property="dc.title" itemprop="name" content="{e(a['title'])}">
+<meta name="description" property="dc.description" content="{e(a['lead'])}">
+<meta property="og:type" content="article">
+<meta name="twitter:url" property="og:url" content="{e(a['url'])}">
+<meta property="article:modified_time" content="{a['date_utc']}">
+<meta property="article:section" content="{e(a['section'])}">
+<meta name="keywords" property="article:tag" content="{e(','.join(a.get('tags', [])))}">
+<meta property="nastooh:topic" content="{a['topic']}">
+<meta property="nastooh:pageType" content="news">
+<meta property="nastooh:newsType" content="news">
+<meta property="nastooh:publishDate" content="{a['date'][:10]}">
+<meta property="nastooh:code" content="{a['id']}">
+<meta property="nastooh:nid" content="{a['id']}">
+<meta property="og:title" itemprop="headline" content="{e(a['title'])}">
+<meta name="twitter:description" itemprop="description" property="og:description" content="{e(a['lead'])}">
+<meta name="twitter:image:src" itemprop="image" property="og:image" content="{e(lead['src'])}">
+<meta itemprop="datePublished" property="article:published_time" content="{a['date_utc']}">
+<meta property="og:site_name" content="{e(site)}">
+<meta property="og:locale" content="fa">
+<meta name="generator" content="www.nastooh.ir">
+<meta name="language" content="fa">
+<meta name="copyright" content="&copy; 2018 www.{a['host']}. All rights reserved.">
+<meta name="publisher" content="{e(a['publisher'])}">
+<script type="application/ld+json">
+    {__import__('json').dumps(data, ensure_ascii=False)}
+</script>
+</head>
+<body class="news">
+<header id="header"><div class="container"><div class="row"><div class="col-6 col-md-3 logo"><a href="/"><img src="/resources/theme/khabaronline/img/logo.png" alt="{e(site)}"></a></div>
+<div class="col-12 col-md-9"><nav class="menu"><ul><li><a href="/service/Politics">سیاست</a></li><li><a href="/service/World">جهان</a></li><li><a href="/service/Economy">اقتصاد</a></li><li><a href="/service/society">جامعه</a></li><li><a href="/service/sport">ورزشی</a></li></ul></nav></div></div></div></header>
+<main id="main"><div class="container"><div class="row"><div class="col-12 col-md-8">
+<article id="item" class="box item">
+        <div class="item-header">
+            <div class="item-nav row">
+                <div class="col-6 col-sm-4"><div class="rating-stars"><div class="rate-count">۰ نفر</div></div></div>
+                <div class="col-6 col-sm-4 item-date">
+                    <span>{e(a['date_text'])}</span>
+                </div>
+                <div class="d-none d-sm-block col-4"><ul class="header-sharing"><li><a href="#" onclick="window.print(); return false;"><i class="icon-print"></i></a></li></ul></div>
+            </div>
+            <div class="item-title">
+                <h4 class="subtitle kicker"><a href="{e(a['url'])}">{e(a.get('kicker', ''))}</a></h4>
+                <h1 class="title"><a itemprop="headline" href="{e(a['url'])}">{e(a['title'])}</a></h1>
+            </div>
+        </div><div class="item-summary">
+            <figure class="item-img">
+                <img src="{e(lead['src'])}" alt="{e(a['title'])}" itemprop="image" class="" title="{e(a['title'])}">
+            </figure>
+            <p class="summary introtext" itemprop="description">{e(a['lead'])} </p></div>
+        <div class="item-body">
+            <div class="item-text" itemprop="articleBody"><div style="text-align:justify"> 
+{body}
+</div><div class="gallery hidden"></div>
+            </div><div class="item-code">
+                کد خبر <span>{a['id']}</span></div>
+        </div>
+        <div class="item-footer row"><div class="col-12 col-sm-6"><div class="item-sharing"><ul><li class="fb"><a href="https://www.facebook.com/sharer.php?u={e(a['url'])}"><i class="icon-facebook"></i></a></li><li class="tg"><a href="tg://msg_url?url={e(a['url'])}"><i class="icon-telegram"></i></a></li></ul></div></div>
+        <div class="col-12 col-sm-6"><div class="short-link-container"><div class="form-group"><i class="icon-link"></i><input type="text" class="clean" value="{a['host']}/news/{a['id']}" readonly></div></div></div></div>
+        <section class="box tags"><header><h2>برچسب‌ها</h2></header><div><ul>{_tags(a, '<li><a href="/tag/{t}" rel="Index, Tag">{t}</a></li>')}</ul></div></section>
+        <div class="item-boxes">
+            <section id="box201" class="box related-items list list-bullets hidden-time" data-conf="{{}}"><header><h2><a href="/archive" target="_blank" title="آرشیو مطالب مرتبط">مطالب مرتبط</a></h2></header><div><ul>
+{_related_cards(a, '<li class="news"><div class="desc"><h3><a href="/news/1{i}00" target="_blank" title="دیروز ۱۹:۰۳">{t}</a></h3></div></li>', '{}')}
+            </ul></div></section>
+        </div>
+    </article>
+</div>
+<div class="col-12 col-md-4"><section class="box most-visited"><header><h2>پربازدیدترین</h2></header><div><ul>
+{_most_read(a, '<li class="news"><figure><a href="/news/2{i}00"><img src="https://media.' + a['host'] + '/d/2023/03/m{i}.jpg" alt="{t}"></a></figure><div class="desc"><h3><a href="/news/2{i}00">{t}</a></h3></div></li>', '{}')}
+</ul></div></section></div>
+</div></div></main>
+<footer id="footer"><div class="container"><p class="copyright">{e(a['tagline'])}</p></div></footer>
+</body>
+</html>
+"""
+
+
+def ir_yjc(a):
+    """YJC: .news_toolbar with news_pdate_c, h1.Htags, h2 subtitle, div.body paragraphs, picLink cards, Solar Hijri meta date."""
+    site = a["site"]
+    lead = lead_images(a)[0]
+    paras = "\n".join(f"<p>{e(p)}</p>" for p in a["paras"])
+    cards = _related_cards(a, '<div class="col-xs-36 col-sm-18 news_item"><a class="picLink" href="/fa/news/8{i}00"><img class="fr1 mv_lead_img" alt="{t}" src="https://cdn.' + a['host'] + '/files/fa/news/1402/7/8/r{i}.jpg"></a><a class="title" href="/fa/news/8{i}00">{t}</a></div>', '{}')
+    return f"""<!DOCTYPE html>
+<html lang="fa" dir="rtl">
+<head> <title>{e(a['title'])}</title> <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"> <meta name="description" content="{e(a['lead'])}"> <meta name="keywords" content="{e('،'.join(a.get('tags', [])))}">
+<meta property="og:description" content="{e(a['lead'])}"> <meta name="dc.description" content="{e(a['lead'])}">
+<meta itemprop="name" content="{e(a['title'])}"> <meta itemprop="description" content="{e(a['lead'])}"> <meta itemprop="image" content="{e(lead['src'])}">
+<meta property="og:locale" content="fa_IR"> <meta property="og:type" content="website"> <meta property="og:title" content="{e(a['title'])}">
+<meta property="og:url" content="http://www.{a['host']}/fa/news/{a['id']}"> <meta property="og:site_name" content="{e(a['og_site'])}"> <meta property="og:image" content="{e(lead['src'])}">
+<meta name="twitter:card" content="summary_large_image"> <meta name="twitter:site" content="{e(a['og_site'])}"> <meta name="twitter:title" content="{e(a['title'])}">
+<meta property="article:published_time" content="{e(a['meta_date'])}">
+</head>
+<body>
+<div class="header_container"><div class="container"><div class="logo"><a href="/fa"><img src="https://cdn.{a['host']}/media/images/logo.png" alt="{e(site)}"></a></div>
+<ul class="menu_list"><li><a href="/fa/politics">سیاسی</a></li><li><a href="/fa/economic">اقتصادی</a></li><li><a href="/fa/social">اجتماعی</a></li><li><a href="/fa/provinces">استان ها</a></li><li><a href="/fa/sport">ورزشی</a></li></ul></div></div>
+<div class="container"><div class="row"><div class="col-xs-36 col-md-24">
+<div class="news_p_box"> <div class="visible-sm visible-md visible-lg"> 	<div class="news_toolbar"> <div class="news_nav news_id_c"><span class="news_nav_title">کد خبر: </span>{a['id_fa']}</div>
+<div class="news_path"> 				گروه : <a href="/fa/{a['group_slug']}">{e(a['section'])}</a> <span class="bolet_news_path">»</span> <a href="/fa/{a['group_slug']}/1">{e(a['section'])}</a> </div>
+<div class="news_nav news_pdate_c"><span class="news_nav_title">تاریخ انتشار: </span>{e(a['date_text'])}</div> 	<div class="wrapper"></div> 	</div>
+<div class="row news_tools"> <div class="font-resize"> <a href="#" class="news_size_down"><i class="fa fa-minus"></i></a> <a href="#" class="news_size_up"><i class="fa fa-plus"></i></a> <a class="news_size_txt">اندازه فونت</a> </div>
+<a title="نسخه چاپی" rel="nofollow" class="news_print_botton"> 			نسخه چاپی <i class="fa fa-print fa-2x-print"></i> </a> <a rel="nofollow" title="ارسال به دوستان" class="news_emails_botton"> 			ارسال به دوستان <i class="fa fa-envelope-o"></i> </a> </div> </div>
+<div class="news_body_con news_body_new" style="direction: rtl;" id="root">
+<div class="rutitr_body"><strong class="news_strong"></strong></div>
+<div class="title"> 	<h1 class="Htags"> 		<a class="title" href="/fa/news/{a['id']}"> 			{e(a['title'])} 		</a> 	</h1> </div>
+<div class="subtitle"> 		<h2 class="Htags_news_subtitle"> 			<strong class="news_strong">{e(a['lead'])}</strong> 		</h2> 	</div>
+<div class="body"> 	<p><img class="image_btn" style="margin: 10px 10px;" title="{e(a['title'])}" src="{e(lead['src'])}" alt="" width="" height="" align="left"></p>
+{paras}
+<p>{e(a.get('end_marker', ''))}</p>
+</div>
+<div class="tag_items"><span>برچسب ها: </span>{_tags(a, '<a class="tag_item" href="/fa/tags/{t}">{t}</a>')}</div>
+</div>
+<div class="news_comment_box"><div class="comments_title">نظرات کاربران</div><form name="comments"><div class="frm_label">نام:</div><input type="text" name="comment_name"><div class="frm_label">* نظر:</div><textarea name="comment_message"></textarea><input name="submitbutt" type="button" value="ارسال"></form></div>
+</div>
+</div>
+<div class="col-xs-36 col-md-12"><div class="related_news"><div class="related_title">اخبار پیشنهادی</div><div class="row">{cards}</div></div>
+<div class="most_visited"><div class="mv_title">پربیننده ترین</div><ul>{_most_read(a, '<li><a href="/fa/news/9{i}00">{t}</a></li>', '{}')}</ul></div>
+<div class="adv_padd"><a rel="nofollow" href="http://www.{a['host']}/fa/ads/redirect/a/2096"><img alt="تبلیغات" class="img-adv" src="https://cdn.{a['host']}/files/adv/4015_166.gif" width="600" height="85"></a></div></div>
+</div></div>
+<div class="footer"><div class="container"><p>{e(a['tagline'])}</p></div></div>
+</body>
+</html>
+"""
+
+
+def ir_aryanews(a):
+    """Arya News (ASP.NET): div.main-news with the lead image and <br>-separated text, date-created span, related thumbs with div.caption titles."""
+    site = a["site"]
+    lead = lead_images(a)[0]
+    text = "<br/> ".join(e(p[3:] if p.startswith("## ") else p) for p in a["paras"])
+    thumbs = _related_cards(a, "<div class='col-md-4 col-sm-4 col-xs-6'><div class='thumb'><a href='/News/2023080{i}/x' target='_blank'><img src='/Incsys/Photo.aspx?image=Uploads/NewsPics/2023080{i}.jpg&width=208&height=154' class='img-responsive' alt='{t}' /><div class='caption'><div class='title'>{t}</div></div></a></div></div>", "{}")
+    return f"""<!DOCTYPE html>
+<html lang="fa" dir="rtl">
+<head><title>
+	{e(site)} - {e(a['title'])}
+</title><meta http-equiv="content-type" content="text/html; charset=utf-8" /><meta name="viewport" content="width=device-width, initial-scale=1.0" /><meta name="robots" content="all" /><meta name="author" content="Arya Group" /><meta name="copyright" content="&amp;copy; 2016 aryanews.com" />
+<meta name="description" content="{e(site)} - {e(a['title'])}" /><meta name="keywords" content="{e(site)} , " /><meta property="og:title" content="{e(site)} - {e(a['title'])}" /><meta property="og:type" content="text/html" />
+<meta property="og:description" content="{e(site)} - {e(a['paras'][0])}" /><meta property="og:url" content="/News/{a['id']}/x" /><meta property="og:image" content="http://aryanews.com//Uploads/news1/{a['id']}.jpg" />
+</head>
+<body>
+<form method="post" action="./{a['id']}" id="aspnetForm">
+<div class="header"><div class="container"><div class="top-header"><ul class="list-inline"><li class="dropdown pull-right"><a class="dropdown-toggle" href="#"><img src="/assets/images/flags/ir.png" alt="خبرگزاری آریا" class="mrm" />فارسی</a></li><li><a href="/en"><img src="/assets/images/flags/gb.png" alt="Arya News Agency" class="mrm" />English</a></li></ul>
+<div class="date-today">{e(a['today'])}</div></div>
+<div class="logo"><a href="/"><img src="/assets/images/logo-fa.png" alt="خبرگزاری آریا" class="img-responsive" /></a></div>
+<div class="banner-adv"><a href="#"><img src="/Uploads/Ads/AdsHome.gif" alt="بانک سپه" class="img-responsive" /></a></div></div>
+<ul class="nav navbar-nav"><li><a href="/">صفحه اصلی</a></li><li><a href="/Service/1/سياسي">سياسي</a></li><li><a href="/Service/4/اقتصادي">اقتصادي</a></li><li><a href="/Service/7/اجتماعي">اجتماعي</a></li><li><a href="/Service/9/ورزشي">ورزشي</a></li></ul></div>
+<div id="wrapper"><div id="page-wrapper"><div class="main-content"><div class="content"><div class="container"><div class="row mbxxl"><div class="col-md-10 col-sm-10"><div class="row"><div class="col-md-8">
+<div id="content-news" class="section-category"> <div class="section-name"> <a href='/Service/4/x' target='_blank'>اقتصادي</a> :: <a href='/NewsAll/39/x' target='_blank'>{e(a['section'])}</a> </div>
+<div class="section-content"> <div class="info"> <span class="category"> {e(a['kicker'])}</span> </div> <h1 class="title-news"> {e(a['title'])}</h1>
+<div class="info-news"> <div class="pull-right"> <div class="info"> <span class="date-created"> {e(a['date_text'])}</span> </div> </div> <div class="pull-left"> <div class="comment-info"> <ul class='sign-in-social list-unstyled list-inline'><li><a href="javascript:void(0)" class='icon-print'><i class='fa fa-print fa-fw'></i></a></li></ul> </div> </div> <div class="clearfix"></div> </div>
+<div class="main-news">
+                        <div class="image-news pull-right mrxxl image-one">
+                            <img src='/Incsys/Photo.aspx?image=/Uploads/news1/{a['id']}.jpg&width=300&height=225' alt='{e(a['title'])}' class='img-responsive' />
+                        </div>
+                        {e(site)} - {text}<br/>
+                    </div>
+<div class="comment-write"> <div class="media"> <div class="media-body"> <div class="col-md-6 col-sm-6 col-xs-6"> لینک کوتاه: <input type="text" value="http://www.aryanews.com/news/{a['id']}/" readonly="readonly" class="form-control left2right" /> </div> <div class="col-md-4 col-sm-4 col-xs-4"> کد خبر: <input type="text" value="{a['id']}" readonly="readonly" class="form-control" /> </div> </div> </div> </div> </div>
+<div class="also-read section-category"> <div class="section-name"> <div class="pull-left"><a href="#">سایر اخبار مهم</a></div> <div class="clearfix"></div> </div> <div class="section-content"> <div id="also-read-carousel" data-interval="false" class="carousel slide"> <div class="carousel-inner"> <div class='item active'><div class='row man'>{thumbs}</div></div></div></div></div></div>
+<div class="comment-box"><div class="media"><div class="media-left"><img src="/assets/images/comment_avatar_3.jpg" alt="" class="media-object" /></div><div class="media-body">درج نظر الزامی میباشد <a class="btn">ارسال پیام</a></div></div></div>
+</div></div>
+<div class="col-md-4"><div class="section-category"><div class="section-name">اخبار ما</div><ul>{_most_read(a, '<li><a href="/News/m{i}/x">{t}</a></li>', '{}')}</ul></div></div>
+</div></div></div></div></div></div></div>
+<div class="footer"><div class="container"><div class="logo-small"><a href="/"><img src="/assets/images/logo-footer.png" alt="خبرگزاری آریا" class="img-responsive" /></a></div><p>{e(a['tagline'])}</p><p>&copy; - Arya News Agency</p><ul><li><a href="/About">درباره ما</a>|</li><li><a href="/Contact">تماس با ما</a>|</li></ul></div></div>
+</form>
+</body>
+</html>
+"""
+
+
 RENDERERS = {
     "wordpress": wordpress, "wp-jannah": wp_jannah, "wp-newspaper": wp_newspaper, "drupal": drupal,
     "eg-youm7": eg_youm7, "eg-masrawy": eg_masrawy, "eg-akhbarelyom": eg_akhbarelyom, "gulf-albayan": gulf_albayan,
     "sa-okaz": sa_okaz, "levant-annahar": levant_annahar, "maghreb-hespress": maghreb_hespress, "intl-bbc": intl_bbc,
     "intl-skynews": intl_skynews, "aljazeera": aljazeera, "amp": amp, "intl-cnn": intl_cnn,
+    "ir-khabaronline": ir_khabaronline, "ir-yjc": ir_yjc, "ir-aryanews": ir_aryanews,
 }
