@@ -126,8 +126,10 @@ def load_sample_site() -> tuple[list[Gold], str]:
                 continue
             paragraphs = article.paragraphs
             sources = [s.strip() for s in article.source_line.split(":", 1)[-1].replace("+", "،").split("،") if s.strip()]
-            if article.dateline and " - " in article.dateline:  # `درعا - وكالات:` attributes the story too
-                sources.append(article.dateline.split(" - ", 1)[1].strip(" :"))
+            dateline = (article.dateline or "").strip()  # `درعا - وكالات:` / `حلب (الفرنسية) -` attribute the story too
+            agency = dateline[dateline.find("(") + 1:dateline.find(")")] if "(" in dateline else dateline.partition(" - ")[2]
+            if agency.strip(" :-") and agency.strip(" :-") not in sources:
+                sources.append(agency.strip(" :-"))
             include = [paragraphs[0][-80:], paragraphs[len(paragraphs) // 2][:80], paragraphs[-1][-80:]]
             golds.append(
                 Gold(
