@@ -137,18 +137,21 @@ def search(
     limit: int = 20,
 ) -> list[SearchHit]:
     """Ranked hits (best first), each with a snippet of its published text around the matched words."""
-    sql = f"""
-        SELECT a.id, bm25(articles_fts, {BM25_WEIGHTS}) AS rank
-        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-        WHERE articles_fts MATCH ?
-    """
     params: list[object] = [match_expression(query)]
-    if site:
-        sql += " AND a.site = ?"
-        params.append(site)
-    if since:
-        sql += " AND COALESCE(a.published, a.fetched_at) >= ?"
-        params.append(since)
+    if site or since:
+        sql = f"""
+            SELECT a.id, bm25(articles_fts, {BM25_WEIGHTS}) AS rank
+            FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+            WHERE articles_fts MATCH ?
+        """
+        if site:
+            sql += " AND a.site = ?"
+            params.append(site)
+        if since:
+            sql += " AND COALESCE(a.published, a.fetched_at) >= ?"
+            params.append(since)
+    else:  # the index alone: no lookup into `articles` for every matching row, only for the hits
+        sql = f"SELECT rowid, bm25(articles_fts, {BM25_WEIGHTS}) AS rank FROM articles_fts WHERE articles_fts MATCH ?"
     sql += " ORDER BY rank LIMIT ?"
     params.append(limit)
     hits = []
