@@ -2,7 +2,8 @@
 
 `site_for_url` builds an ad-hoc `Site` whose URL patterns recognise the shapes most news
 sites use; `feeds_in_html` and `sitemaps_in_robots` find more discovery URLs on a site's
-own pages, for ad-hoc sites and for checking catalog entries.
+own pages, for ad-hoc sites and for checking catalog entries; `is_taxonomy_sitemap` and
+`is_static_file` tell which announced URLs are never article lists or articles.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from w3lib.encoding import html_to_unicode
 from crawler.catalog import DEFAULT_CATALOG, Site
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+DISCOVERY_RULES = Path(__file__).with_name("data") / "discovery.toml"
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,29 @@ def adhoc_rules(path: Path = DEFAULT_CATALOG) -> AdHocRules:
         comment_feed=re.compile(feeds["comment"], re.IGNORECASE),
         feed_host_prefixes=tuple(feeds["host_prefixes"]),
     )
+
+
+@cache
+def taxonomy_sitemap_pattern(path: Path = DISCOVERY_RULES) -> re.Pattern[str]:
+    with open(path, "rb") as fh:
+        patterns = tomllib.load(fh)["taxonomy_sitemaps"]["patterns"]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def is_taxonomy_sitemap(url: str) -> bool:
+    """A sitemap of tags, categories, authors or static pages (Yoast, Rank Math, WordPress core...), by its name."""
+    parts = urlsplit(url)
+    return taxonomy_sitemap_pattern().search(parts.path + (f"?{parts.query}" if parts.query else "")) is not None
+
+
+@cache
+def _static_file_pattern() -> re.Pattern[str]:
+    return re.compile(rf"\.(?:{adhoc_rules().static_extensions})$", re.IGNORECASE)
+
+
+def is_static_file(url: str) -> bool:
+    """An image, document, script or feed file: never an article page, whoever announces it."""
+    return _static_file_pattern().search(urlsplit(url).path) is not None
 
 
 def site_for_url(url: str) -> Site:

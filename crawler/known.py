@@ -1,4 +1,5 @@
-"""What a crawl knows of the archive before it starts: which article URLs it already holds.
+"""What a crawl knows of the archive before it starts: which article URLs it already holds, which
+pages it found not to be articles, and the URL shapes its articles had (`crawler.shapes`).
 
 Loaded once per run (one indexed query per site), so deciding whether to fetch an
 article costs a dict lookup, not a database round trip.
@@ -48,6 +49,14 @@ class KnownArticle:
 class KnownArticles:
     by_site: dict[str, dict[str, KnownArticle]] = field(default_factory=dict)
     recheck: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # site -> [(url, canonical_url)]
+    not_articles: dict[str, set[str]] = field(default_factory=dict)  # site -> canonical URLs found not to be articles
+    shapes: dict[str, set[str]] = field(default_factory=dict)  # site -> learned article URL shapes
+
+    def is_not_article(self, site: str, canonical_url: str) -> bool:
+        return canonical_url in self.not_articles.get(site, ())
+
+    def has_shape(self, site: str, shape: str) -> bool:
+        return shape in self.shapes.get(site, ())
 
     def get(self, site: str, canonical_url: str) -> KnownArticle | None:
         return self.by_site.get(site, {}).get(canonical_url)
