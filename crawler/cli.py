@@ -132,7 +132,7 @@ def log_level(verbose: bool) -> str:
 
 
 def resolve_crawl_sites(args: argparse.Namespace, catalog: dict) -> list:
-    from crawler.catalog import resolve_sites
+    from crawler.discovery import resolve_sites
 
     names = args.sites
     if args.all:
@@ -155,8 +155,7 @@ def crawl_and_report(sites: list, db: str, *, fail_on_health: bool = False, **op
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from crawler.catalog import get_site
-    from crawler.extraction import extract
-    from crawler.items import NotAnArticle
+    from crawler.extraction import NotAnArticle, extract
 
     hints = get_site(args.site).hints if args.site else None
     try:

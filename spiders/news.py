@@ -27,9 +27,9 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog, resolve_sites
-from crawler.dates import date_from_url
-from crawler.discovery import feeds_in_html, is_static_file, is_taxonomy_sitemap
+from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog
+from crawler.discovery import feeds_in_html, is_static_file, is_taxonomy_sitemap, resolve_sites
+from crawler.extraction.dates import date_from_url
 from crawler.frontier import Claim, Frontier, SitemapTrust, page_classified
 from crawler.items import CrawledArticle, FetchedPage
 from crawler.known import KnownArticles, parse_iso
