@@ -14,11 +14,11 @@ they differ only in numbers and slugs:
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 DIGITS = re.compile(r"\d+")
 EXTENSION = re.compile(r"^(?P<stem>.+?)(?P<ext>\.[A-Za-z][A-Za-z0-9]{0,4})$")
-SLUG_MARKS = re.compile(r"[-_%]|[^\x00-\x7f]")  # word separators, percent-encoding, non-ASCII letters
+SLUG_MARKS = re.compile(r"[-_\s]|[^\x00-\x7f]")  # word separators, non-ASCII (Arabic) letters
 LONG_WORD = 20  # a single word this long is a slug, not a section name
 
 
@@ -36,6 +36,7 @@ def url_shape(url: str) -> str:
 def segment_shape(segment: str) -> str:
     match = EXTENSION.match(segment)
     stem, ext = (match["stem"], match["ext"]) if match else (segment, "")
+    stem = unquote(stem)  # %D8%B9 holds no number: judge the letters it encodes
     if stem.isdigit():
         return "{n}" + ext
     if DIGITS.search(stem):

@@ -14,64 +14,36 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import lxml.etree
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.announcements import announced_before, feed_entries, parse_when
 from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog
-from crawler.discovery import feeds_in_html, is_static_file, is_taxonomy_sitemap, resolve_sites
-from crawler.extraction.dates import date_from_url
+from crawler.discovery import (
+    feeds_in_html,
+    is_static_file,
+    is_taxonomy_sitemap,
+    resolve_sites,
+)
 from crawler.frontier import Claim, Frontier, SitemapTrust, page_classified
 from crawler.items import CrawledArticle, FetchedPage
-from crawler.known import KnownArticles, parse_iso
+from crawler.known import KnownArticles
 from crawler.pagesignals import article_signals
 from crawler.shapes import url_shape
 from crawler.urls import canonicalize_url
 
-FEED_PARSER = lxml.etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 GZIP_MAGIC = b"\x1f\x8b"
 ARTICLE_STATUSES = [304, 404, 410]
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
-
-
-def parse_when(value: str | None) -> datetime | None:
-    """Parse an ISO 8601 or RFC 822 date from a sitemap or feed; naive means UTC; None when unreadable."""
-    parsed = parse_iso(value)
-    if parsed is not None or not value:
-        return parsed
-    try:
-        parsed = parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def feed_entries(body: bytes) -> Iterator[tuple[str, str | None]]:
-    """(link, date) of every RSS item or Atom entry; hostile or broken XML yields what it can."""
-    try:
-        root = lxml.etree.fromstring(body, FEED_PARSER)
-    except lxml.etree.XMLSyntaxError:
-        return
-    if root is None:
-        return
-    for entry in root.xpath("//*[local-name()='item' or local-name()='entry']"):
-        link = entry.xpath("string(*[local-name()='link'][not(@rel) or @rel='alternate'][1]/@href)") or entry.xpath(
-            "string(*[local-name()='link'][1])"
-        )
-        date = entry.xpath(
-            "string(*[local-name()='updated' or local-name()='pubDate' or local-name()='published'][1])"
-        )
-        if link.strip():
-            yield link.strip(), (date.strip() or None)
 
 
 class NewsSpider(scrapy.Spider):
@@ -462,15 +434,6 @@ class NewsSpider(scrapy.Spider):
             outcome = f"failures/{kind}"
         if site:
             self.count(site, outcome)
-
-def announced_before(since: datetime, url: str, when: datetime | None) -> bool:
-    """Older than `since` by its sitemap/feed date, else (listing links carry none) by the day in its URL."""
-    if when is not None:
-        return when < since
-    found = date_from_url(url)
-    # A URL gives a day, not a time: skip only when the whole day is before `since`.
-    return found is not None and found.precision == "day" and found.value.date() < since.date()
-
 
 def load_known(
     archive_path: str | None, site_names: list[str], recheck_days: int = 0, min_shape_articles: int = 2

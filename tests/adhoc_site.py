@@ -183,7 +183,7 @@ class AdHocServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 with server._lock:
                     server.requests.append(self.path)
                 time.sleep(server.site.slow.get(urlsplit(self.path).path, 0))
