@@ -136,8 +136,10 @@ def test_kill_9_mid_crawl_then_rerun_archives_every_article_exactly_once(tmp_pat
         try:
             if kill_after:
                 assert wait_for_articles(db, kill_after, process) >= kill_after, "crawl ended before the kill point"
-            else:
-                time.sleep(1.5)  # mid start-up / discovery
+            else:  # mid discovery: the run is recorded before its first request (start-up is slow under load)
+                deadline = time.monotonic() + 60
+                while not server.requests and time.monotonic() < deadline and process.poll() is None:
+                    time.sleep(0.02)
             assert process.poll() is None, "crawl finished before it could be killed"
             os.killpg(process.pid, signal.SIGKILL)  # the crawl and its extraction workers, like a power cut
         finally:
