@@ -37,6 +37,7 @@ class Frontier:
         self.articles: set[str] = set()  # requested as articles, or extracted from a listing response
         self.listings: dict[str, bool] = {}  # requested as listings -> response parsed yet
         self.upgraded: set[str] = set()  # listings in flight since announced as articles
+        self.late_redirects: dict[str, str] = {}  # redirecting URL -> article it led to, already claimed
 
     def has_article(self, canonical: str) -> bool:
         return canonical in self.articles
@@ -52,6 +53,11 @@ class Frontier:
             self.upgraded.add(canonical)
             return Claim.JOIN
         return Claim.REFETCH
+
+    def note_late_redirect(self, source: str, target: str) -> None:
+        """A redirect led to an article claimed by another path: its alias is recorded at the end of the run."""
+        if source != target:
+            self.late_redirects[source] = target
 
     def claim_listing(self, canonical: str) -> bool:
         """True when `canonical` should be requested as a listing (never requested as anything yet)."""

@@ -83,6 +83,14 @@ class ArchiveStage:
         if self.crawler is not None:
             self.crawler.signals.send_catch_log(page_classified, page=item.page, is_article=is_article)
 
+    def record_late_redirects(self, redirects: dict[str, str]) -> None:
+        """Redirecting URLs whose target was fetched through another path become its aliases, so later runs skip them."""
+        archive = self.session.archive
+        for source, target in redirects.items():
+            state = archive.article_state(target)
+            if state is not None:
+                archive.add_alias(source, state.id, "redirect", utc_now())
+
     def record_shapes(self) -> None:
         by_site: dict[str, dict[str, int]] = {}
         for (site, shape), n in self.shapes.items():
@@ -201,6 +209,7 @@ class ArchiveStage:
             {url: iso for url, iso in getattr(spider, "lastmods", {}).items() if url in fetched}
         )
         self.record_shapes()
+        self.record_late_redirects(getattr(getattr(spider, "frontier", None), "late_redirects", {}))
         for site in {s.name for s in getattr(spider, "sites", [])}:
             self.record_site(site, stats)
         session.archive.finish_run(session.run_id, counts, status)

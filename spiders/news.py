@@ -254,6 +254,8 @@ class NewsSpider(scrapy.Spider):
         when = parse_when(lastmod)
         self.note_lastmod(canonical, lastmod, when)
         if self.frontier.has_article(canonical):
+            for hop in via or []:  # a short link to an article found another way: still its alias
+                self.frontier.note_late_redirect(canonicalize_url(hop, site_domains=site.domains), canonical)
             return
         if self.since and announced_before(self.since, url, when):
             self.count_once(site, canonical, "skipped/older_than_since")
