@@ -226,11 +226,12 @@ class NewsSpider(scrapy.Spider):
     def listing_as_article(self, response: Response, site: Site, canonical: str, announced: bool) -> Iterator[Any]:
         """Extract a listing response as an article too: no second fetch; its links are still followed."""
         if not announced:
-            if self.frontier.claim_article(canonical) is Claim.SEEN:
+            if self.frontier.has_article(canonical):
                 return  # requested as an article already: that response is extracted
             if self.max_articles and self.crawler.stats.get_value("requested/articles", 0) >= self.max_articles:
                 self.count_once(site, canonical, "skipped/max_articles")
                 return
+            self.frontier.claim_article(canonical)
             self.count(site, "requested/articles", global_too=True)
         self.count(site, "discovery/listing_articles")
         known = self.known.get(site.name, canonical)

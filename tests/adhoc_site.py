@@ -49,6 +49,7 @@ class AdHocSite:
     tag_pages: int = 0  # > 0: the sitemap index also lists a sitemap of this many tag pages
     tag_sitemap_name: str = "post_tag-sitemap.xml"
     slow: dict[str, float] = field(default_factory=dict)  # path -> seconds to wait before answering
+    extra_sitemap_paths: list[str] = field(default_factory=list)  # first entries of the posts sitemap
     articles: list[Article] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -91,7 +92,8 @@ class AdHocSite:
         if self.sitemap and path == "/sitemap.xml":
             return 200, "application/xml", self.sitemap_index(base)
         if self.sitemap and path == "/sitemap-posts.xml":
-            return 200, "application/xml", urlset(base + a.path for a in self.articles)
+            return 200, "application/xml", urlset([base + p for p in self.extra_sitemap_paths]
+                                                  + [base + a.path for a in self.articles])
         if self.sitemap and self.tag_pages and path == f"/{self.tag_sitemap_name}":
             return 200, "application/xml", urlset(f"{base}/topics/{slug}" for slug in self.tag_slugs())
         if self.feed and path == "/feed.xml":

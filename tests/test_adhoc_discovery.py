@@ -88,3 +88,23 @@ def test_a_tag_sitemap_of_thousands_costs_a_few_dozen_requests_at_most(tmp_path,
     assert not [p for p in second if p in site.article_paths]
     # Remembered tag pages are not fetched again; the distrusted sitemap probes at most as many new ones.
     assert len([p for p in second if p.startswith("/topics/")]) <= 12
+
+
+def test_trusted_announcements_do_not_bypass_robots_trap_guards_or_request_bounds(tmp_path):
+    # The sitemap (read before the slow home page) announces a disallowed page and a trap URL first;
+    # the crawl is bounded to 4 articles.
+    private, trap = "/private/briefing-1.html", "/x/x/x/x/story-2.html"
+    site = AdHocSite(scheme="news-html", sitemap=True, feed=False, extra_sitemap_paths=[private, trap],
+                     slow={"/": 1.5})
+    db = tmp_path / "archive.db"
+    with serve_adhoc(site) as server:
+        result = run_cli("crawl", "--url", f"{server.base_url}/", "--db", str(db), "--max-articles", "4",
+                         "-v", *LOCAL_SETTINGS)
+        assert result.returncode == 0, result.stderr[-3000:]
+        requested = list(server.requests)
+    assert private not in requested  # robots.txt: Disallow /private/
+    assert trap not in requested and "Dropped crawler trap (repeated_segment)" in result.stderr
+    archived = archived_paths(db, server.base_url)
+    assert 1 <= len(archived) <= 4  # listing responses extracted as articles count against the bound too
+    fetched = [p for p in requested if p in site.article_paths]
+    assert len(fetched) == len(set(fetched))
