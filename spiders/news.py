@@ -163,7 +163,7 @@ class NewsSpider(scrapy.Spider):
         """Sitemaps of tags, categories, authors and static pages are not followed as article lists."""
         if is_taxonomy_sitemap(sitemap_url):
             self.logger.info("not reading taxonomy sitemap %s", sitemap_url)
-            self.count(site, "skipped/taxonomy_sitemaps")
+            self.count(site, "sitemaps/taxonomy_not_read")
             return False
         return True
 
@@ -233,7 +233,7 @@ class NewsSpider(scrapy.Spider):
                 return
             self.frontier.claim_article(canonical)
             self.count(site, "requested/articles", global_too=True)
-        self.count(site, "discovery/listing_articles")
+        self.count(site, "extracted_from_listings")  # not under discovery/: that response counts once
         known = self.known.get(site.name, canonical)
         page = self.fetched_page(response, site, self.lastmods.get(canonical), known.id if known else None, [])
         yield CrawledArticle(page=page)
