@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.etree
 import scrapy
@@ -203,7 +204,8 @@ class NewsSpider(scrapy.Spider):
             canonical = canonicalize_url(link.url, site_domains=site.domains)
             if self.looks_like_article(site, link.url, canonical):
                 yield from self.article_request(site, link.url, None, trusted=True)
-            elif follow_listings and site.is_listing_url(link.url) and self.frontier.claim_listing(canonical):
+            elif (follow_listings and self.worth_a_look(site, response.url, link.url)
+                  and self.frontier.claim_listing(canonical)):
                 yield response.follow(link.url, self.parse_listing, cb_kwargs={"site": site},
                                       errback=self.discovery_failed, priority=5, meta={"canonical": canonical})
 
@@ -214,6 +216,11 @@ class NewsSpider(scrapy.Spider):
             return False
         return (site.is_article_url(url) or self.known.has_shape(site.name, url_shape(canonical))
                 or self.known.get(site.name, canonical) is not None)
+
+    def worth_a_look(self, site: Site, page_url: str, url: str) -> bool:
+        """Listing-shaped links and, on an ad-hoc site, pages one level below the listing linking them (a
+        section's own stories, whatever their shape): fetched as listings, extracted if they carry an article."""
+        return site.is_listing_url(url) or (site.verified == "ad-hoc" and is_child_page(page_url, url))
 
     def carries_article(self, response: Response, site: Site, canonical: str) -> bool:
         if self.known.is_not_article(site.name, canonical) or self.known.get(site.name, canonical):
@@ -437,6 +444,15 @@ class NewsSpider(scrapy.Spider):
             outcome = f"failures/{kind}"
         if site:
             self.count(site, outcome)
+
+def is_child_page(parent_url: str, url: str) -> bool:
+    """`/ar/politics/talks-12` below `/ar/politics/`: the same path plus one segment, no query."""
+    parent, child = urlsplit(parent_url), urlsplit(url)
+    base = parent.path.rstrip("/") + "/"
+    rest = child.path[len(base):].strip("/")
+    return (not child.query and child.netloc == parent.netloc and child.path.startswith(base)
+            and bool(rest) and "/" not in rest)
+
 
 def load_known(
     archive_path: str | None, site_names: list[str], recheck_days: int = 0, min_shape_articles: int = 2

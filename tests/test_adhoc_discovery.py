@@ -30,6 +30,7 @@ SCHEMES = [
     pytest.param("wp", {"sitemap": False, "feed": True}, id="wordpress-p_feed"),
     pytest.param("node", {"sitemap": False, "feed": False}, id="node-N_pages-only"),
     pytest.param("ar-slug", {"sitemap": True, "feed": True}, id="ar-section-slug-N_sitemap-and-feed"),
+    pytest.param("ar-slug", {"sitemap": False, "feed": False}, id="ar-section-slug-N_pages-only"),
 ]
 
 

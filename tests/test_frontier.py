@@ -172,3 +172,14 @@ def test_the_archive_remembers_shapes_and_not_articles_per_site(tmp_path):
     assert known.shapes == {"a": {"/news/{n}.html", "/x/{n}"}, "b": set()}  # b's one article is not a pattern yet
     assert known.is_not_article("a", "http://h/topics/1") and not known.is_not_article("b", "http://h/topics/1")
     assert known.has_shape("a", "/news/{n}.html") and not known.has_shape("b", "/news/{n}.html")
+
+
+def test_a_child_page_is_one_segment_below_its_listing():
+    from spiders.news import is_child_page
+
+    assert is_child_page("http://h/ar/politics/", "http://h/ar/politics/talks-12")
+    assert is_child_page("http://h/ar/politics", "http://h/ar/politics/talks-12/")
+    assert not is_child_page("http://h/ar/politics/", "http://h/ar/politics/2024/talks-12")
+    assert not is_child_page("http://h/ar/politics/", "http://h/ar/economy/talks-12")
+    assert not is_child_page("http://h/ar/politics/", "http://h/ar/politics/?page=2")
+    assert not is_child_page("http://h/ar/politics/", "http://other/ar/politics/talks-12")
