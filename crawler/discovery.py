@@ -238,3 +238,12 @@ def resolve_sites(
             site = site.with_base_url(base_url)
         sites.append(site)
     return sites
+
+
+def is_child_page(parent_url: str, url: str) -> bool:
+    """`/ar/politics/talks-12` below `/ar/politics/`: the same path plus one segment, no query."""
+    parent, child = urlsplit(parent_url), urlsplit(url)
+    base = parent.path.rstrip("/") + "/"
+    rest = child.path[len(base):].strip("/")
+    return (not child.query and child.netloc == parent.netloc and child.path.startswith(base)
+            and bool(rest) and "/" not in rest)

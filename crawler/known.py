@@ -7,7 +7,7 @@ article costs a dict lookup, not a database round trip.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 
 def parse_iso(value: str | None) -> datetime | None:
@@ -66,3 +66,21 @@ class KnownArticles:
 
     def __len__(self) -> int:
         return sum(len(urls) for urls in self.by_site.values())
+
+
+def load_known(
+    archive_path: str | None, site_names: list[str], recheck_days: int = 0, min_shape_articles: int = 2
+) -> KnownArticles:
+    """Read once at the start of a run (the spider's `from_crawler`); empty without an archive."""
+    if not archive_path:
+        return KnownArticles()
+    from archive.store import Archive
+
+    since = None
+    if recheck_days > 0:
+        since = (datetime.now(timezone.utc) - timedelta(days=recheck_days)).isoformat(timespec="seconds")
+    archive = Archive(archive_path)
+    try:
+        return archive.known_articles(site_names, since, min_shape_articles)
+    finally:
+        archive.close()

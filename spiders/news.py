@@ -13,9 +13,8 @@ Extraction decides, and `crawler.frontier` keeps what each URL was requested as.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit
 
 import lxml.etree
 import scrapy
@@ -29,15 +28,10 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.announcements import announced_before, feed_entries, parse_when
 from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog
-from crawler.discovery import (
-    feeds_in_html,
-    is_static_file,
-    is_taxonomy_sitemap,
-    resolve_sites,
-)
+from crawler.discovery import feeds_in_html, is_child_page, is_static_file, is_taxonomy_sitemap, resolve_sites
 from crawler.frontier import Claim, Frontier, SitemapTrust, page_classified
 from crawler.items import CrawledArticle, FetchedPage
-from crawler.known import KnownArticles
+from crawler.known import KnownArticles, load_known
 from crawler.pagesignals import article_signals
 from crawler.shapes import url_shape
 from crawler.urls import canonicalize_url
@@ -444,32 +438,6 @@ class NewsSpider(scrapy.Spider):
             outcome = f"failures/{kind}"
         if site:
             self.count(site, outcome)
-
-def is_child_page(parent_url: str, url: str) -> bool:
-    """`/ar/politics/talks-12` below `/ar/politics/`: the same path plus one segment, no query."""
-    parent, child = urlsplit(parent_url), urlsplit(url)
-    base = parent.path.rstrip("/") + "/"
-    rest = child.path[len(base):].strip("/")
-    return (not child.query and child.netloc == parent.netloc and child.path.startswith(base)
-            and bool(rest) and "/" not in rest)
-
-
-def load_known(
-    archive_path: str | None, site_names: list[str], recheck_days: int = 0, min_shape_articles: int = 2
-) -> KnownArticles:
-    if not archive_path:
-        return KnownArticles()
-    from archive.store import Archive
-
-    since = None
-    if recheck_days > 0:
-        since = (datetime.now(timezone.utc) - timedelta(days=recheck_days)).isoformat(timespec="seconds")
-    archive = Archive(archive_path)
-    try:
-        return archive.known_articles(site_names, since, min_shape_articles)
-    finally:
-        archive.close()
-
 
 def header(headers: Any, name: bytes) -> str | None:
     value = headers.get(name)

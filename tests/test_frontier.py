@@ -175,7 +175,7 @@ def test_the_archive_remembers_shapes_and_not_articles_per_site(tmp_path):
 
 
 def test_a_child_page_is_one_segment_below_its_listing():
-    from spiders.news import is_child_page
+    from crawler.discovery import is_child_page
 
     assert is_child_page("http://h/ar/politics/", "http://h/ar/politics/talks-12")
     assert is_child_page("http://h/ar/politics", "http://h/ar/politics/talks-12/")
