@@ -1,189 +1,141 @@
-"""The run's frontier on disk, so a run announcing millions of URLs keeps bounded memory.
+"""Per-run bookkeeping of what each URL was requested as, and how far each sitemap is trusted.
 
-Two parts, both private to one run and thrown away at its end (the archive, not
-the frontier, is the memory between runs: after a kill -9 the next run discovers
-again whatever was not archived):
+Scrapy's dupefilter knows a URL, not what it was fetched for: a page first followed as a listing
+(parsed for links) and later announced by a sitemap as an article would be dropped as already
+seen, and never extracted. `Frontier` keeps the kind per canonical URL so that a more trusted
+announcement upgrades the earlier request (joined while in flight, fetched again once if its
+response was already parsed as a plain listing). Article requests carry `dont_filter`: the
+frontier, not the dupefilter, makes them one per canonical URL per run.
 
-- `RunScheduler`: Scrapy's own scheduler with its disk queues (`PickleFifoDiskQueue`)
-  in a directory of this run, without JOBDIR's resume semantics. The first
-  `FRONTIER_MEMORY_REQUESTS` pending requests stay in memory queues (no pickling, no
-  queue files created and removed as a small backlog empties); beyond that they wait
-  on disk, not as Python objects in RAM.
-- `RunBookkeeping`: the spider's per-URL sets and maps (URLs scheduled, newest
-  announced dates, skips counted) as tables of a SQLite file in a directory of this
-  run, with a bounded page cache, behind the set/dict operations the spider uses.
-
-Both live under `FRONTIER_DIR` (default: the system's temporary directory), in
-directories named after the process, so a run removes those a killed run left.
+`SitemapTrust` probes each sitemap file: only its first entries are requested until a few of
+them turned out to be articles; a file whose entries keep turning out not to be articles (a tag
+or author sitemap under a neutral name) is not read further this run.
 """
 from __future__ import annotations
 
-import logging
-import os
-import shutil
-import sqlite3
-import tempfile
+import math
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
-from scrapy.core.scheduler import Scheduler
-
-logger = logging.getLogger(__name__)
-
-DIR_PREFIX = "arabic-news-frontier-"
-CACHE_KIB = 8 * 1024  # SQLite page cache of the bookkeeping file: what it may keep in RAM
-COMMIT_EVERY = 10_000  # writes per transaction (durability is not needed: the file dies with the run)
+# Sent by the archive stage for every extracted page: page=FetchedPage, is_article=bool.
+page_classified = object()
 
 
-def run_directory(parent: str | Path | None, kind: str) -> Path:
-    """A new directory for this run under `parent`, after removing the ones of processes that are gone."""
-    parent = Path(parent or tempfile.gettempdir())
-    parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(parent)
-    return Path(tempfile.mkdtemp(prefix=f"{DIR_PREFIX}{os.getpid()}-{kind}-", dir=parent))
+class Claim(Enum):
+    REQUEST = "request"  # not requested yet: request it as an article
+    JOIN = "join"  # a listing request for it is in flight: its response will be extracted
+    REFETCH = "refetch"  # already parsed as a plain listing: request it again, as an article
+    SEEN = "seen"  # already requested (or taken) as an article this run
 
 
-def remove_stale(parent: Path) -> None:
-    for path in parent.glob(f"{DIR_PREFIX}*"):
-        try:
-            pid = int(path.name[len(DIR_PREFIX):].split("-", 1)[0])
-        except ValueError:
-            continue
-        if pid != os.getpid() and not process_alive(pid):
-            logger.info("removing the frontier of a run that died: %s", path)
-            shutil.rmtree(path, ignore_errors=True)
+class Frontier:
+    """What each canonical URL was requested as this run: an article, a listing, or both."""
 
+    def __init__(self) -> None:
+        self.articles: set[str] = set()  # requested as articles, or extracted from a listing response
+        self.listings: dict[str, bool] = {}  # requested as listings -> response parsed yet
+        self.upgraded: set[str] = set()  # listings in flight since announced as articles
+        self.late_redirects: dict[str, str] = {}  # redirecting URL -> article it led to, already claimed
 
-def process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, someone else's
+    def has_article(self, canonical: str) -> bool:
+        return canonical in self.articles
+
+    def claim_article(self, canonical: str) -> Claim:
+        if canonical in self.articles:
+            return Claim.SEEN
+        self.articles.add(canonical)
+        parsed = self.listings.get(canonical)
+        if parsed is None:
+            return Claim.REQUEST
+        if not parsed:
+            self.upgraded.add(canonical)
+            return Claim.JOIN
+        return Claim.REFETCH
+
+    def note_late_redirect(self, source: str, target: str) -> None:
+        """A redirect led to an article claimed by another path: its alias is recorded at the end of the run."""
+        if source != target:
+            self.late_redirects[source] = target
+
+    def claim_listing(self, canonical: str) -> bool:
+        """True when `canonical` should be requested as a listing (never requested as anything yet)."""
+        if canonical in self.articles or canonical in self.listings:
+            return False
+        self.listings[canonical] = False
         return True
-    return True
+
+    def listing_arrived(self, canonical: str) -> bool:
+        """Note a listing response; True when an announcement asked for it as an article meanwhile."""
+        self.listings[canonical] = True
+        if canonical in self.upgraded:
+            self.upgraded.discard(canonical)
+            return True
+        return False
 
 
-class RunScheduler(Scheduler):
-    """Scrapy's scheduler, pending requests in disk queues of this run only (FRONTIER_ON_DISK, default on).
-
-    With JOBDIR set, Scrapy's own job directory is used instead (and resumes, as Scrapy documents)."""
-
-    run_dir: Path | None = None
-    memory_requests = 0  # pending requests kept in memory before spilling to disk
-
-    @classmethod
-    def from_crawler(cls, crawler) -> "RunScheduler":
-        scheduler = super().from_crawler(crawler)
-        if scheduler.dqdir is None and crawler.settings.getbool("FRONTIER_ON_DISK", True):
-            scheduler.run_dir = run_directory(crawler.settings.get("FRONTIER_DIR"), "requests")
-            scheduler.dqdir = scheduler._dqdir(str(scheduler.run_dir))
-            scheduler.memory_requests = crawler.settings.getint("FRONTIER_MEMORY_REQUESTS", 10_000)
-        return scheduler
-
-    def _dqpush(self, request) -> bool:
-        if self.run_dir is not None and len(self.mqs) < self.memory_requests:
-            return False  # the scheduler then pushes it to the memory queue
-        return super()._dqpush(request)
-
-    def close(self, reason: str):
-        result = super().close(reason)
-        if self.run_dir is not None:
-            shutil.rmtree(self.run_dir, ignore_errors=True)
-        return result
+@dataclass
+class SitemapRecord:
+    requested: int = 0
+    articles: int = 0
+    not_articles: int = 0
+    verdict: str = "probing"  # probing, trusted, distrusted
+    held: list[tuple[Any, str, str | None]] = field(default_factory=list)  # (site, url, lastmod)
 
 
-class RunBookkeeping:
-    """The per-URL state of one run in a SQLite file: `scheduled`, `lastmods` and `counted`."""
+class SitemapTrust:
+    """Probe a sitemap's first `probe` requested entries before reading it all.
 
-    def __init__(self, directory: str | Path | None = None) -> None:
-        self.directory = run_directory(directory, "state")
-        self.conn = sqlite3.connect(self.directory / "frontier.db", isolation_level=None)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{CACHE_KIB}", "temp_store = FILE"):
-            self.conn.execute(f"PRAGMA {pragma}")
-        self.conn.executescript(
-            """
-            CREATE TABLE scheduled (url TEXT PRIMARY KEY) WITHOUT ROWID;
-            CREATE TABLE announced (url TEXT PRIMARY KEY, iso TEXT NOT NULL) WITHOUT ROWID;
-            CREATE TABLE counted (url TEXT, key TEXT, PRIMARY KEY (url, key)) WITHOUT ROWID;
-            """
-        )
-        self.conn.execute("BEGIN")
-        self.writes = 0
-        self.scheduled = DiskSet(self, "scheduled", ("url",))
-        self.lastmods = DiskMap(self, "announced")
-        self.counted = DiskSet(self, "counted", ("url", "key"))
+    Trusted once `ceil(probe * min_article_share)` of them are articles; distrusted once so many are
+    not articles that the share can no longer be reached. Held entries of a trusted sitemap are
+    released; those of a distrusted one are dropped. A sitemap still probing when the crawl goes
+    idle (its probes failed, or were 404s) is trusted: nothing announced is lost by waiting.
+    """
 
-    def wrote(self) -> None:
-        self.writes += 1
-        if self.writes % COMMIT_EVERY == 0:
-            self.conn.execute("COMMIT")
-            self.conn.execute("BEGIN")
+    def __init__(self, probe: int = 10, min_article_share: float = 0.2) -> None:
+        self.probe = max(1, probe)
+        self.needed = max(1, math.ceil(self.probe * min_article_share))
+        self.sitemaps: dict[str, SitemapRecord] = {}
 
-    def scheduled_announcements(self) -> Iterator[tuple[str, str]]:
-        """(URL, newest announced ISO date) of the URLs this run scheduled, a page at a time."""
-        last = ""
-        while True:
-            rows = self.conn.execute(
-                "SELECT a.url, a.iso FROM announced a JOIN scheduled s ON s.url = a.url WHERE a.url > ? "
-                "ORDER BY a.url LIMIT 1000", (last,)).fetchall()
-            if not rows:
-                return
-            yield from rows
-            last = rows[-1][0]
+    def record(self, sitemap: str) -> SitemapRecord:
+        return self.sitemaps.setdefault(sitemap, SitemapRecord())
 
-    def close(self) -> None:
-        self.conn.close()
-        shutil.rmtree(self.directory, ignore_errors=True)
+    def admit(self, sitemap: str) -> str:
+        """`request` (and counted as requested), `hold` (wait for the probe) or `drop` (distrusted)."""
+        record = self.record(sitemap)
+        if record.verdict == "distrusted":
+            return "drop"
+        if record.verdict == "probing" and record.requested >= self.probe:
+            return "hold"
+        record.requested += 1
+        return "request"
 
-    def __del__(self) -> None:  # a spider built but never crawled still leaves nothing behind
-        try:
-            self.close()
-        except Exception:
-            pass
+    def hold(self, sitemap: str, site: Any, url: str, lastmod: str | None) -> None:
+        self.record(sitemap).held.append((site, url, lastmod))
 
+    def settle(self, sitemap: str, is_article: bool) -> tuple[str, list[tuple[Any, str, str | None]]]:
+        """Count one outcome; returns the verdict and the held entries it releases (trusted) or drops."""
+        record = self.record(sitemap)
+        if is_article:
+            record.articles += 1
+        else:
+            record.not_articles += 1
+        if record.verdict == "probing":
+            if record.articles >= self.needed:
+                record.verdict = "trusted"
+            elif record.not_articles > self.probe - self.needed:
+                record.verdict = "distrusted"
+            else:
+                return record.verdict, []
+            held, record.held = record.held, []
+            return record.verdict, held
+        return record.verdict, []
 
-class DiskSet:
-    """`in` and `add` of a set of strings (or tuples of strings), kept in a table."""
-
-    def __init__(self, owner: RunBookkeeping, table: str, columns: tuple[str, ...]) -> None:
-        self.owner, self.table = owner, table
-        where = " AND ".join(f"{c} = ?" for c in columns)
-        self.select = f"SELECT 1 FROM {table} WHERE {where}"
-        self.insert = f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
-
-    @staticmethod
-    def key(item: Any) -> tuple:
-        return item if isinstance(item, tuple) else (item,)
-
-    def __contains__(self, item: Any) -> bool:
-        return self.owner.conn.execute(self.select, self.key(item)).fetchone() is not None
-
-    def add(self, item: Any) -> None:
-        self.owner.conn.execute(self.insert, self.key(item))
-        self.owner.wrote()
-
-    def __len__(self) -> int:
-        return self.owner.conn.execute(f"SELECT COUNT(*) FROM {self.table}").fetchone()[0]
-
-
-class DiskMap:
-    """`get`, `[key] = value` and `items()` of a str -> str map, kept in a table."""
-
-    def __init__(self, owner: RunBookkeeping, table: str) -> None:
-        self.owner, self.table = owner, table
-
-    def get(self, key: str | None, default: str | None = None) -> str | None:
-        row = self.owner.conn.execute(f"SELECT iso FROM {self.table} WHERE url = ?", (key,)).fetchone()
-        return row[0] if row else default
-
-    def __setitem__(self, key: str, value: str) -> None:
-        self.owner.conn.execute(f"INSERT OR REPLACE INTO {self.table} (url, iso) VALUES (?, ?)", (key, value))
-        self.owner.wrote()
-
-    def items(self) -> Iterator[tuple[str, str]]:
-        yield from self.owner.conn.execute(f"SELECT url, iso FROM {self.table} ORDER BY url").fetchall()
-
-    def __len__(self) -> int:
-        return self.owner.conn.execute(f"SELECT COUNT(*) FROM {self.table}").fetchone()[0]
+    def release_waiting(self) -> Iterator[tuple[Any, str, str | None]]:
+        """At idle: sitemaps still probing are trusted, and their held entries released."""
+        for record in self.sitemaps.values():
+            if record.verdict == "probing" and record.held:
+                record.verdict = "trusted"
+                held, record.held = record.held, []
+                yield from held

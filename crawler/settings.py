@@ -40,9 +40,9 @@ DEPTH_PRIORITY = 1
 # response even when it yields nothing: 100 by default, i.e. ~100 tasks per page. A response yields at
 # most one article item here (the extraction pool gives the parallelism across responses), so one will do.
 CONCURRENT_ITEMS = 1
-# Pending requests wait in disk queues of the run (crawler/frontier.py), not in RAM; FRONTIER_DIR
+# Pending requests wait in disk queues of the run (crawler/runstate.py), not in RAM; FRONTIER_DIR
 # (default: the system's temporary directory) also holds the run's per-URL bookkeeping.
-SCHEDULER = "crawler.frontier.RunScheduler"
+SCHEDULER = "crawler.runstate.RunScheduler"
 FRONTIER_ON_DISK = True
 FRONTIER_MEMORY_REQUESTS = 10_000  # pending requests kept in RAM (~1-2 kB each) before spilling to disk
 FRONTIER_DIR = None
@@ -83,6 +83,12 @@ CRAWL_SITES = ""  # comma-separated catalog names (or use -a site=NAME)
 REFRESH_KNOWN = False  # fetch archived article URLs again even when nothing says they changed
 RECHECK_DAYS = 0  # fetch archived articles first seen in the last N days again (edits, 404/410, redirects)
 MAX_ARTICLES = 0  # stop after this many article pages were fetched (0 = no bound)
+# Discovery by the page (spiders/news.py, crawler/frontier.py): a sitemap file is read past its first
+# SITEMAP_PROBE requested entries only once enough of them were articles (SITEMAP_MIN_ARTICLE_SHARE);
+# a URL shape learned from this many archived articles of a site marks its links as articles next run.
+SITEMAP_PROBE = 10
+SITEMAP_MIN_ARTICLE_SHARE = 0.2
+LEARNED_SHAPE_MIN_ARTICLES = 2
 
 EXTENSIONS = {"crawler.progress.ProgressDisplay": 500, "crawler.shutdown.PromptShutdown": 500}
 

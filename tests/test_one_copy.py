@@ -1,5 +1,5 @@
 """One copy of the text: the current text only in `articles`, superseded texts in `article_versions`,
-a contentless search index, snippets in the published words, and archives of schema 3 upgraded in place."""
+a contentless search index, snippets in the published words, and archives of the previous schema (4) upgraded in place."""
 from __future__ import annotations
 
 import sqlite3
@@ -27,13 +27,14 @@ def article(url: str, body: str, title: str = "إغلاق المعبر") -> Arti
     return Article(url=url, title=title, body=body, captions=[Caption("طلاب أمام مدرسةٍ مغلقة")], extractor="test/1")
 
 
-def schema_3_archive(path) -> None:
-    """An archive as the schema-3 writer left it: every version (the current one too) in article_versions,
+def previous_schema_archive(path) -> None:
+    """An archive as the schema-4 writer left it: every version (the current one too) in article_versions,
     the normalised text stored in the FTS table's own content."""
     conn = sqlite3.connect(path)
-    for migration in MIGRATIONS[:3]:
+    for migration in MIGRATIONS[:4]:
         conn.executescript(migration.sql)
-    conn.execute("PRAGMA user_version = 3")
+    assert MIGRATIONS[4].description.startswith("one copy of the text")  # the step under test comes next
+    conn.execute("PRAGMA user_version = 4")
     rows = [
         (1, "https://news.example/a/1", [("إغلاق المعبر", BODY_1, "h1"), ("إعادة فتح المعبر", BODY_2, "h2")]),
         (2, "https://news.example/a/2", [("أسعار الذهب", OTHER, "h3")]),
@@ -65,13 +66,13 @@ def occurrences(path, text: str) -> int:
     return path.read_bytes().count(text.encode("utf-8"))
 
 
-def test_a_schema_3_archive_upgrades_in_place_and_keeps_every_text(tmp_path):
+def test_an_archive_of_the_previous_schema_upgrades_in_place_and_keeps_every_text(tmp_path):
     path = tmp_path / "old.db"
-    schema_3_archive(path)
+    previous_schema_archive(path)
     store = Archive(path)
     try:
         conn = store.conn
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION >= 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION >= 5
         assert conn.execute("SELECT article_id, version, body FROM article_versions").fetchall() == [(1, 1, BODY_1)]
         history = conn.execute("SELECT article_id, version, body, current FROM article_history ORDER BY 1, 2").fetchall()
         assert history == [(1, 1, BODY_1, 0), (1, 2, BODY_2, 1), (2, 1, OTHER, 1)]
@@ -151,7 +152,7 @@ def test_snippets_are_windows_of_published_text_with_ellipses():
 
 def test_the_upgrade_works_while_a_reader_holds_the_archive_open(tmp_path):
     path = tmp_path / "old.db"
-    schema_3_archive(path)
+    previous_schema_archive(path)
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA journal_mode = WAL")
     reader = sqlite3.connect(path)
