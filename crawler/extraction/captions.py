@@ -53,21 +53,28 @@ class PageContext:
     core: set
     hinted: list
     structured: StructuredImages
+    own_names: frozenset[str] = frozenset()  # the site's own names (normalised): `… - عكاظ` is a credit
     used: list = field(default_factory=list)  # caption and credit elements taken (dropped from the body)
 
 
 def extract_captions(
-    tree, base_url: str, *, caption_xpath: str | None = None, title: str | None = None, metas: dict | None = None
+    tree,
+    base_url: str,
+    *,
+    caption_xpath: str | None = None,
+    title: str | None = None,
+    metas: dict | None = None,
+    site_names: list[str] | None = None,
 ) -> tuple[list[Caption], list]:
     """Captions of the article's own images, and the caption elements (to keep them out of the body)."""
     rules = caption_rules()
     images, core = own_images(tree, base_url, rules)
     hinted = [el for el in tree.xpath(caption_xpath) if isinstance(el, etree._Element)] if caption_xpath else []
     structured = StructuredImages(tree, metas or {}, rules, base_url)
-    ctx = PageContext(rules, base_url, title, images, core, hinted, structured)
+    ctx = PageContext(rules, base_url, title, images, core, hinted, structured, frozenset(site_names or ()))
     captions = [c for c in (caption_of(img, ctx) for img in images) if c is not None]
     captions += loose_captions(tree, ctx)
-    captions += structured.leftovers(title, {image_key(image_url(img, base_url)) for img in images})
+    captions += structured.leftovers(title, {image_key(image_url(img, base_url)) for img in images}, ctx.own_names)
     return unique(captions), ctx.used
 
 
@@ -81,13 +88,13 @@ def caption_of(img, ctx: PageContext) -> Caption | None:
     if not text:
         text = attribute_caption(img, ctx) or ctx.structured.caption_for(url, ctx.title) or alt_caption(alt, ctx) or ""
     if text and credit is None:
-        text, credit = split_credit(text)
+        text, credit = split_credit(text, ctx.own_names)
     if credit is None:
         credit = credit_beside(img, ctx) or ctx.structured.credit_for(url)
-    if credit is None and alt:
-        credit = split_credit(alt)[1]
     if not text and not credit:
         return None
+    if credit is None and alt:
+        credit = split_credit(alt)[1]  # an English agency alt credits the caption it stands beside
     return Caption(text=text, credit=credit, image_url=url, alt=alt if alt and normalized(alt) != normalized(text) else None)
 
 
@@ -231,8 +238,8 @@ def loose_captions(tree, ctx: PageContext) -> list[Caption]:
         text, credit = caption_parts(el, ctx.rules)
         ctx.used.append(el)
         if text and credit is None:
-            text, credit = split_credit(text)
-        if text:
+            text, credit = split_credit(text, ctx.own_names)
+        if text or credit:
             found.append(Caption(text=text, credit=credit))
     return found
 

@@ -124,7 +124,7 @@ class StructuredImages:
         min_words = self.rules.alt_min_words or MIN_SENTENCE_WORDS + 1
         return bool(self.og_alt) and self.describes_image(self.og_alt, title, min_words)
 
-    def leftovers(self, title: str | None, shown: set[str | None]) -> list[Caption]:
+    def leftovers(self, title: str | None, shown: set[str | None], own_names: frozenset[str] = frozenset()) -> list[Caption]:
         """Structured captions of images the markup does not show (a script draws the lead image);
         `shown` holds the keys of the markup's own images, whose captions were settled in the markup."""
         captions = []
@@ -133,11 +133,11 @@ class StructuredImages:
                 continue
             if self.describes_image(entry["caption"], title, MIN_SENTENCE_WORDS):
                 entry["used"] = True
-                text, credit = split_credit(entry["caption"])
+                text, credit = split_credit(entry["caption"], own_names)
                 captions.append(Caption(text=text, credit=credit or entry["credit"], image_url=entry["url"]))
         if not self.og_used and image_key(self.og_image) not in shown - {None} and self.og_sentence(title):
             self.og_used = True
-            text, credit = split_credit(self.og_alt)
+            text, credit = split_credit(self.og_alt, own_names)
             captions.append(Caption(text=text, credit=credit, image_url=urljoin(self.base_url, self.og_image) if self.og_image else None))
         return captions
 
