@@ -10,7 +10,13 @@ import re
 from functools import lru_cache
 
 from crawler.arabic import clean_text
-from crawler.extraction.attribution import DASH_CLASS, is_agency, normalized, normalized_rules, rules
+from crawler.extraction.attribution import (
+    DASH_CLASS,
+    is_agency,
+    normalized,
+    normalized_rules,
+    rules,
+)
 
 TRAILING_PAREN = re.compile(r"\s*\((?P<credit>[^()]{2,60})\)\s*\.?\s*$")
 TRAILING_DASH = re.compile(r"\s+[%s]+\s*(?P<credit>[^%s]{2,40})$" % (DASH_CLASS, DASH_CLASS))
