@@ -121,7 +121,8 @@ def test_json_ld_image_objects_matched_by_file_name_or_standing_alone():
     assert scripted.image_url.endswith("/1-1680020.jpg") and scripted.credit == "أرشيفية"
 
 
-def test_og_image_alt_sentence_is_the_lead_caption_but_not_the_title():
+def test_og_image_alt_sentence_is_the_lead_caption_but_not_the_title_nor_the_summary_below():
+    # The lead <picture> is followed by .article-desc, the page's og:description: a summary, not a caption.
     (caption,) = captions_of("levant-annahar--beirut-port")
     assert caption.text == "أهالي الضحايا يرفعون صور أبنائهم خلال الاعتصام أمام قصر العدل"
     assert caption.image_url == "https://cdn.annahar.com/ContentFilesArchive/512345Image1.jpg"

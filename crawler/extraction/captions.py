@@ -40,6 +40,8 @@ BESIDE_LEVELS = 3  # how far above the image a caption's sibling may sit
 BESIDE_SIBLINGS = 2  # how many siblings on each side are looked at
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 SKIPPED_SIBLINGS = ("br", "script", "style", "noscript")
+# Wrappers that only carry the picture (libxml2 even nests <img> inside <source>): not a level out.
+IMAGE_WRAPPERS = ("picture", "source", "a")
 
 
 @dataclass
@@ -126,8 +128,8 @@ def described_by(img, ctx: PageContext):
 def beside(img, ctx: PageContext, wanted):
     """The nearest element `wanted` accepts beside the image: a sibling of the image or of one of its
     wrappers (up to BESIDE_LEVELS out), or inside such a sibling; never past a wrapper holding another image."""
-    node = img
-    for _ in range(BESIDE_LEVELS):
+    node, level = img, 0
+    while level < BESIDE_LEVELS:
         for sibling in siblings_near(node):
             found = match_in(sibling, img, ctx, wanted)
             if found is not None:
@@ -135,6 +137,7 @@ def beside(img, ctx: PageContext, wanted):
         parent = node.getparent()
         if parent is None or parent.tag in ("body", "html") or parent in ctx.core or holds_other_image(parent, img, ctx):
             return None
+        level += parent.tag not in IMAGE_WRAPPERS
         node = parent
     return None
 
@@ -162,7 +165,9 @@ def holds_other_image(el, img, ctx: PageContext) -> bool:
 def is_caption_element(el, ctx: PageContext) -> bool:
     if el.tag in ctx.rules.caption_tags or el in ctx.hinted:
         return True
-    return el.tag not in ("img", "amp-img", "figure", "a") and bool(ctx.rules.caption_class.search(class_parts(el)))
+    if el.tag in ("img", "amp-img", "figure", "a") or not ctx.rules.caption_class.search(class_parts(el)):
+        return False
+    return not ctx.structured.is_summary(el.text_content())  # `.article-desc` under the image: the summary
 
 
 def is_credit_element(el, ctx: PageContext) -> bool:

@@ -79,8 +79,12 @@ class StructuredImages:
         # CMSs fill an image's description with the page's: that is a summary, not a caption.
         self.summaries = {normalized(v) for key in SUMMARY_METAS for v in metas.get(key, [])}
 
+    def is_summary(self, text: str) -> bool:
+        """The page's description (og:description...), which CMSs also print under the lead image."""
+        return normalized(clean_text(text)) in self.summaries
+
     def describes_image(self, value: str, title: str | None, min_words: int) -> bool:
-        return is_caption_value(value, title, min_words) and normalized(value) not in self.summaries
+        return is_caption_value(value, title, min_words) and not self.is_summary(value)
 
     def jsonld_images(self, tree) -> list[dict]:
         found = []
