@@ -188,3 +188,20 @@ def test_split_credit_own_name_slash_and_credit_alone(caption, own, text, credit
 )
 def test_credit_alone_in_a_copyright_element(element_text, credit):
     assert credit_alone(element_text) == credit
+
+
+@pytest.mark.parametrize(
+    "classes, parts",
+    [
+        ("ArticleImageCaption", "article-image-caption"),
+        ("cnn_stryimg640caption", "cnn-stryimg-640-caption"),
+        ("td-post-featured-image", "td-post-featured-image"),
+    ],
+)
+def test_class_words_match_whole_parts_of_class_names(classes, parts):
+    from lxml import etree
+
+    from crawler.extraction.caption_rules import class_parts, words_pattern
+
+    assert class_parts(etree.Element("div", {"class": classes})).strip() == parts
+    assert not words_pattern(["cap"]).search(class_parts(etree.Element("div", {"class": "capital-news"})))

@@ -13,6 +13,7 @@ from functools import lru_cache
 from crawler.extraction.rulebook import Habit, habits
 
 CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+DIGIT_BOUNDARY = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
 NEVER = re.compile(r"(?!x)x")
 
 
@@ -38,9 +39,10 @@ class CaptionRules:
 
 
 def class_parts(el) -> str:
-    """Class and id as lowercase kebab parts: `ArticleImageCaption td_x` → `article-image-caption td-x`."""
+    """Class and id as lowercase kebab parts: `ArticleImageCaption td_x` → `article-image-caption td-x`,
+    `cnn_stryimg640caption` → `cnn-stryimg-640-caption`."""
     raw = f"{el.get('class', '')} {el.get('id', '')}"
-    return CAMEL_BOUNDARY.sub("-", raw).lower().replace("_", "-")
+    return DIGIT_BOUNDARY.sub("-", CAMEL_BOUNDARY.sub("-", raw)).lower().replace("_", "-")
 
 
 def words_pattern(words: list[str]) -> re.Pattern:

@@ -21,6 +21,7 @@ from crawler.extraction.page import JSONLD_SCRIPTS, flatten_jsonld
 
 IMAGE_NAME = re.compile(r"([^/=?&]+?)(?:-\d{2,5}x\d{2,5})?\.(?:jpe?g|png|gif|webp|avif)", re.I)
 SUMMARY_METAS = ("description", "og:description", "twitter:description")
+OWNER_TYPES = {"Person", "Organization", "NewsMediaOrganization", "Corporation", "WebSite"}
 IMAGE_KEYS = ("image", "associatedMedia", "primaryImageOfPage", "thumbnail")
 MAX_CAPTION_CHARS = 600
 MIN_SENTENCE_WORDS = 3
@@ -87,17 +88,19 @@ class StructuredImages:
         return is_caption_value(value, title, min_words) and not self.is_summary(value)
 
     def jsonld_images(self, tree) -> list[dict]:
+        """Image objects of the article or its page: inline, or in `@graph` and named by `@id` (Yoast).
+        People's and organisations' images (avatars, logos, whose caption is a name) are left out."""
+        objects = [obj for script in JSONLD_SCRIPTS(tree) for obj in flatten_jsonld(parsed(script.text))]
+        by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str) and is_image(obj)}
         found = []
-        for script in JSONLD_SCRIPTS(tree):
-            try:
-                data = json.loads(script.text or "", strict=False)
-            except (ValueError, RecursionError):
+        for obj in objects:
+            if OWNER_TYPES & set(as_list(obj.get("@type"))):
                 continue
-            for obj in flatten_jsonld(data):
-                for image in [obj, *(i for key in IMAGE_KEYS for i in as_list(obj.get(key)))]:
-                    if isinstance(image, dict) and "ImageObject" in as_list(image.get("@type")):
-                        found.append(self.entry(image))
-        return found
+            for image in (i for key in IMAGE_KEYS for i in as_list(obj.get(key))):
+                image = by_id.get(image.get("@id"), image) if isinstance(image, dict) and not is_image(image) else image
+                if isinstance(image, dict) and is_image(image) and image not in found:
+                    found.append(image)
+        return [self.entry(image) for image in found]
 
     def entry(self, image: dict) -> dict:
         url = text_value(image.get("url") or image.get("contentUrl") or "")
@@ -144,6 +147,17 @@ class StructuredImages:
             text, credit = split_credit(self.og_alt, own_names)
             captions.append(Caption(text=text, credit=credit, image_url=urljoin(self.base_url, self.og_image) if self.og_image else None))
         return captions
+
+
+def parsed(text: str | None):
+    try:
+        return json.loads(text or "", strict=False)
+    except (ValueError, RecursionError):
+        return None  # broken JSON-LD is skipped, not fatal
+
+
+def is_image(obj) -> bool:
+    return isinstance(obj, dict) and "ImageObject" in as_list(obj.get("@type"))
 
 
 def as_list(value) -> list:
