@@ -121,6 +121,15 @@ def test_json_ld_image_objects_matched_by_file_name_or_standing_alone():
     assert scripted.image_url.endswith("/1-1680020.jpg") and scripted.credit == "أرشيفية"
 
 
+def test_yoast_graph_image_named_by_id_is_the_featured_caption_but_avatars_and_logos_are_not():
+    captions = captions_of("wordpress--amman-water")
+    assert [c.text for c in captions] == [
+        "موقع محطة التحلية المقترحة على شاطئ العقبة جنوب الأردن",  # only in the @graph ImageObject
+        "مسار خط الأنابيب المقترح بطول 450 كيلومترا من العقبة إلى عمّان",
+    ]
+    assert captions[0].image_url.endswith("/aqaba-desalination.jpg") and captions[1].credit == "بترا"
+
+
 def test_og_image_alt_sentence_is_the_lead_caption_but_not_the_title_nor_the_summary_below():
     # The lead <picture> is followed by .article-desc, the page's og:description: a summary, not a caption.
     (caption,) = captions_of("levant-annahar--beirut-port")
