@@ -93,6 +93,7 @@ def test_caption_class_after_the_image_wins_over_an_alt_repeating_the_title():
     assert lead.text.startswith("الدكتورة هالة زايد")  # span.img-desc, not the alt (= headline)
     assert inline.text == "الوزيرة تستمع إلى شكاوى المرضى في قسم الاستقبال"  # an Arabic alt sentence
     assert inline.alt is None  # the alt became the caption
+    # (the app-promotion image below the article, with a sentence for its alt, gives none: two captions only)
 
 
 def test_caption_class_before_the_image_and_photographer_credit_alone():

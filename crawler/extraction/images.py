@@ -4,8 +4,10 @@ Not the article's own: images in page chrome (nav, footer, sidebars, widgets, ad
 logos, avatars, icons and tracking pixels, and teaser cards of other stories (related, most-read,
 more-from-section). The signals are the page's own: the blocks around the image (class words of
 `data/captions.toml`), whether the image sits in a link to another page, and whether it sits in a
-card repeated beside sibling cards that each link elsewhere. The blocks that hold the headline or
-the article's longest paragraph are never foreign, whatever their class says (`has-sidebar`).
+card repeated beside sibling cards that each link elsewhere, and whether it stands after the article
+(the smallest block holding the headline and the longest paragraph; a lead image above it stays).
+The blocks that hold the headline or the longest paragraph are never foreign, whatever their class
+says (`has-sidebar`).
 """
 from __future__ import annotations
 
@@ -44,15 +46,35 @@ def url_parts(url: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", CAMEL_BOUNDARY.sub("-", url).lower())
 
 
-def core_blocks(tree) -> set:
-    """The headline's and the longest paragraph's ancestors: the article itself, never foreign."""
-    core: set = set()
-    for h1 in HEADLINES(tree)[:1]:
-        core.update(h1.iterancestors())
+def anchors(tree) -> list:
+    """The headline and the longest paragraph: two points the article itself surely holds."""
+    found = HEADLINES(tree)[:1]
     paragraphs = [(len(p.text_content()), p) for p in PARAGRAPHS(tree)]
     if paragraphs:
-        core.update(max(paragraphs, key=lambda pair: pair[0])[1].iterancestors())
-    return core
+        found.append(max(paragraphs, key=lambda pair: pair[0])[1])
+    return found
+
+
+def core_blocks(points: list) -> set:
+    """The anchors' ancestors: the article itself, never foreign whatever their class says."""
+    return {ancestor for point in points for ancestor in point.iterancestors()}
+
+
+def article_region(points: list):
+    """The smallest block holding the headline and the longest paragraph, or None when that is the
+    whole page (a headline far from the text says nothing about where the article is)."""
+    if len(points) < 2:
+        return None
+    body_side = set(points[1].iterancestors()) | {points[1]}
+    region = next((a for a in (points[0], *points[0].iterancestors()) if a in body_side), None)
+    return None if region is None or region.tag in ("body", "html") else region
+
+
+def after_region(img, region, order: dict) -> bool:
+    """Below or beside the article (sidebars, related blocks, footers); a lead image above it stays."""
+    if region is None or region in img.iterancestors():
+        return False
+    return order.get(img, 0) > order.get(region, 0)
 
 
 def in_foreign_block(el, rules: CaptionRules, core: set) -> bool:
@@ -140,14 +162,16 @@ def page_addresses(tree, base_url: str) -> set[str]:
 
 def own_images(tree, base_url: str, rules: CaptionRules) -> tuple[list, set]:
     """The article's own images in document order (one per address), and the page's core blocks."""
-    core = core_blocks(tree)
+    points = anchors(tree)
+    core, region = core_blocks(points), article_region(points)
+    order = {el: i for i, el in enumerate(tree.iter())} if region is not None else {}
     page_urls = page_addresses(tree, base_url)
     found, seen = [], set()
     for img in ALL_IMAGES(tree):
         url = image_url(img, base_url)
         if url is None or url in seen or img.getparent() is not None and img.getparent().tag == "noscript":
             continue
-        if in_foreign_block(img, rules, core) or is_chrome_image(img, rules, base_url):
+        if after_region(img, region, order) or in_foreign_block(img, rules, core) or is_chrome_image(img, rules, base_url):
             continue
         if in_teaser_card(img, base_url, page_urls, rules, core):
             continue
