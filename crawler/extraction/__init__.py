@@ -5,8 +5,8 @@ The one entry point is `from crawler.extraction import extract`; a page that hol
 `decoding` (bytes → text → lxml tree), `page` (meta, JSON-LD, visible text), `metadata` (title, lead,
 authors, section, tags, language), `page_dates` and `dates` (which date, and parsing it), `captions`
 (with `images`: which images are the article's own; `structured`: JSON-LD and og:image:alt captions;
-`credits`; `caption_rules`), `attribution` (source lines, datelines, bylines, agencies), `body` (trafilatura and paragraph hygiene),
-`extractor` (the steps put together). The rules are data in `data/*.toml` beside them.
+`credits`; `caption_rules`), `attribution` (source lines, datelines, bylines, agencies), `body`
+(trafilatura and paragraph hygiene), `extractor` (the steps put together). The rules are data in `data/*.toml` beside them.
 """
 from crawler.extraction.article import (
     Article,
