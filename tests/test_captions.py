@@ -143,6 +143,17 @@ def test_amp_images_in_figures_and_carousel_slides():
     assert [c.image_url.rsplit("/", 1)[-1] for c in captions] == ["abu-simbel.jpg", "abu-simbel-crowd.jpg", "abu-simbel-dance.jpg"]
 
 
+def test_captions_survive_a_page_nested_hundreds_of_levels_deep():
+    gold = gold_of("intl-bbc--gaza-hospital")
+    html = (TESTS_DIR / gold["file"]).read_text(encoding="utf-8")
+    depth = 400  # (3000 is lost by the parser itself: the body part of issue #12)
+    html = html.replace('<div class="story-body">', "<div>" * depth + '<div class="story-body">', 1)
+    html = html.replace('<div id="topics"', "</div>" * depth + '<div id="topics"', 1)
+    html = html.replace('<span class="media-caption__text">', '<span class="media-caption__text">' + "<span>" * 1200, 1)
+    lead = extract(html.encode("utf-8"), gold["url"], fetched_at=FETCHED).captions[0]
+    assert lead.text.startswith("ممرضة فلسطينية") and lead.credit == "Reuters"
+
+
 # -- rules as data ---------------------------------------------------------------------------------------------------
 
 

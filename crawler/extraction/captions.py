@@ -58,6 +58,9 @@ class PageContext:
     own_names: frozenset[str] = frozenset()  # the site's own names (normalised): `… - عكاظ` is a credit
     used: list = field(default_factory=list)  # caption and credit elements taken (dropped from the body)
 
+    def __post_init__(self) -> None:
+        self.image_set = set(self.images)
+
 
 def extract_captions(
     tree,
@@ -159,7 +162,7 @@ def match_in(sibling, img, ctx: PageContext, wanted):
 
 
 def holds_other_image(el, img, ctx: PageContext) -> bool:
-    return any(other is not img and other in ctx.images for other in INNER_IMAGES(el))
+    return any(other is not img and other in ctx.image_set for other in INNER_IMAGES(el))
 
 
 def is_caption_element(el, ctx: PageContext) -> bool:
@@ -187,22 +190,27 @@ def credit_beside(img, ctx: PageContext) -> str | None:
 
 def caption_parts(el, rules: CaptionRules) -> tuple[str, str | None]:
     """Visible text without screen-reader labels (`Image caption`, `مصدر الصورة`), and the credit of a
-    copyright element nested in it (`<figcaption>… <span class="credit">رويترز</span>`)."""
+    copyright element nested in it (`<figcaption>… <span class="credit">رويترز</span>`). Walked without
+    recursion: however deep the markup, a caption never costs the article."""
     parts: list[str] = []
     credits: list[str] = []
-
-    def walk(node, into: list[str]) -> None:
-        if node.text:
+    stack: list[tuple[list[str], bool]] = []  # per open element: where its text goes, whether it is hidden
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if event == "end":
+            stack.pop()
+            if node is not el and node.tail and not stack[-1][1]:
+                stack[-1][0].append(node.tail)
+            continue
+        into, hidden = stack[-1] if stack else (parts, False)
+        if not isinstance(node.tag, str) or node.tag in ("script", "style"):
+            hidden = True
+        else:
+            node_parts = class_parts(node)
+            hidden = hidden or bool(rules.hidden_class.search(node_parts))
+            into = credits if node is not el and rules.credit_class.search(node_parts) else into
+        stack.append((into, hidden))
+        if node.text and not hidden:
             into.append(node.text)
-        for child in node:
-            if isinstance(child.tag, str) and child.tag not in ("script", "style"):
-                child_parts = class_parts(child)
-                if not rules.hidden_class.search(child_parts):
-                    walk(child, credits if child is not el and rules.credit_class.search(child_parts) else into)
-            if child.tail:
-                into.append(child.tail)
-
-    walk(el, parts)
     text = clean_text(" ".join(parts))
     if len(text) > MAX_CAPTION_CHARS:
         return "", None
