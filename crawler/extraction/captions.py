@@ -21,6 +21,7 @@ from crawler.extraction.attribution import normalized
 from crawler.extraction.caption_rules import CaptionRules, caption_rules, class_parts
 from crawler.extraction.credits import credit_alone, split_credit
 from crawler.extraction.images import (
+    PageShape,
     enclosing_link,
     image_url,
     in_foreign_block,
@@ -52,7 +53,7 @@ class PageContext:
     base_url: str
     title: str | None
     images: list
-    core: set
+    shape: PageShape
     hinted: list
     structured: StructuredImages
     own_names: frozenset[str] = frozenset()  # the site's own names (normalised): `… - عكاظ` is a credit
@@ -60,6 +61,7 @@ class PageContext:
 
     def __post_init__(self) -> None:
         self.image_set = set(self.images)
+        self.core = self.shape.core
 
 
 def extract_captions(
@@ -73,10 +75,10 @@ def extract_captions(
 ) -> tuple[list[Caption], list]:
     """Captions of the article's own images, and the caption elements (to keep them out of the body)."""
     rules = caption_rules()
-    images, core = own_images(tree, base_url, rules)
+    images, shape = own_images(tree, base_url, rules)
     hinted = [el for el in tree.xpath(caption_xpath) if isinstance(el, etree._Element)] if caption_xpath else []
     structured = StructuredImages(tree, metas or {}, rules, base_url)
-    ctx = PageContext(rules, base_url, title, images, core, hinted, structured, frozenset(site_names or ()))
+    ctx = PageContext(rules, base_url, title, images, shape, hinted, structured, frozenset(site_names or ()))
     captions = [c for c in (caption_of(img, ctx) for img in images) if c is not None]
     captions += loose_captions(tree, ctx)
     captions += structured.leftovers(title, {image_key(image_url(img, base_url)) for img in images}, ctx.own_names)
@@ -262,7 +264,7 @@ def loose_candidate(el, ctx: PageContext) -> bool:
         return False
     if el in ctx.hinted:
         return True
-    if in_foreign_block(el, ctx.rules, ctx.core):
+    if in_foreign_block(el, ctx.rules, ctx.core) or ctx.shape.after_article(el):
         return False
     block = next(iter(IN_FIGURE(el)), None) or el.getparent()
     return block is not None and not INNER_IMAGES(block) and enclosing_link(el) is None

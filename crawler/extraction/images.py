@@ -12,6 +12,7 @@ says (`has-sidebar`).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -160,21 +161,38 @@ def page_addresses(tree, base_url: str) -> set[str]:
     return {f"{urlsplit(u).netloc}{urlsplit(u).path}".rstrip("/") for u in urls}
 
 
-def own_images(tree, base_url: str, rules: CaptionRules) -> tuple[list, set]:
-    """The article's own images in document order (one per address), and the page's core blocks."""
+@dataclass
+class PageShape:
+    """Where the article is: its core blocks and its region (with document order, to tell what follows it)."""
+
+    core: set
+    region: object | None
+    order: dict
+
+    def after_article(self, el) -> bool:
+        return after_region(el, self.region, self.order)
+
+
+def page_shape(tree) -> PageShape:
     points = anchors(tree)
-    core, region = core_blocks(points), article_region(points)
-    order = {el: i for i, el in enumerate(tree.iter())} if region is not None else {}
+    region = article_region(points)
+    return PageShape(core_blocks(points), region, {el: i for i, el in enumerate(tree.iter())} if region is not None else {})
+
+
+def own_images(tree, base_url: str, rules: CaptionRules) -> tuple[list, PageShape]:
+    """The article's own images in document order (one per address), and where the article is."""
+    shape = page_shape(tree)
+    core = shape.core
     page_urls = page_addresses(tree, base_url)
     found, seen = [], set()
     for img in ALL_IMAGES(tree):
         url = image_url(img, base_url)
         if url is None or url in seen or img.getparent() is not None and img.getparent().tag == "noscript":
             continue
-        if after_region(img, region, order) or in_foreign_block(img, rules, core) or is_chrome_image(img, rules, base_url):
+        if shape.after_article(img) or in_foreign_block(img, rules, core) or is_chrome_image(img, rules, base_url):
             continue
         if in_teaser_card(img, base_url, page_urls, rules, core):
             continue
         seen.add(url)
         found.append(img)
-    return found, core
+    return found, shape
