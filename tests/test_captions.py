@@ -167,7 +167,7 @@ def test_captions_hold_with_the_pages_own_family_held_out(name):
     gold = gold_of(name)
     with rulebook.holding_out(gold["family"]):
         found = captions_of(name)
-    assert [(c.text, c.credit) for c in found] == [(w["text"], w["credit"]) for w in gold["captions"]]
+    assert [(c.text, c.credit) for c in found] == [(w["text"] or "", w["credit"]) for w in gold["captions"]]
 
 
 def test_caption_habits_off_means_captions_off(monkeypatch):

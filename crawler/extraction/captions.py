@@ -43,6 +43,7 @@ ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 SKIPPED_SIBLINGS = ("br", "script", "style", "noscript")
 # Wrappers that only carry the picture (libxml2 even nests <img> inside <source>): not a level out.
 IMAGE_WRAPPERS = ("picture", "source", "a")
+CREDIT_LEFTOVERS = " ©|/-–—:،"  # what separated a caption from the credit element taken out of it
 
 
 @dataclass
@@ -216,7 +217,9 @@ def caption_parts(el, rules: CaptionRules) -> tuple[str, str | None]:
     text = clean_text(" ".join(parts))
     if len(text) > MAX_CAPTION_CHARS:
         return "", None
-    return text, credit_alone(" ".join(credits)) if credits else None
+    if not credits:
+        return text, None
+    return text.strip(CREDIT_LEFTOVERS), credit_alone(" ".join(credits))  # `… © <span>رويترز</span>`
 
 
 def attribute_caption(img, ctx: PageContext) -> str | None:
