@@ -40,6 +40,7 @@ MAX_CAPTION_CHARS = 600
 BESIDE_LEVELS = 3  # how far above the image a caption's sibling may sit
 BESIDE_SIBLINGS = 2  # how many siblings on each side are looked at
 ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
+MARKUP_TAG = re.compile(r"<[^>]*>")
 SKIPPED_SIBLINGS = ("br", "script", "style", "noscript")
 # Wrappers that only carry the picture (libxml2 even nests <img> inside <source>): not a level out.
 IMAGE_WRAPPERS = ("picture", "source", "a")
@@ -231,9 +232,9 @@ def attribute_caption(img, ctx: PageContext) -> str | None:
     holders += [a for a in list(img.iterancestors())[:3] if a.tag != "a" and a not in ctx.core]
     for holder in holders:
         for attr in ctx.rules.caption_attributes:
-            value = clean_text(holder.get(attr) or "")
+            value = clean_text(MARKUP_TAG.sub(" ", holder.get(attr) or ""))  # data-sub-html holds markup
             if value and is_caption_value(value, ctx.title):
-                return clean_text(etree.HTML(value).xpath("string()")) if "<" in value else value
+                return value
     return None
 
 
@@ -277,7 +278,7 @@ def unique(captions: list[Caption]) -> list[Caption]:
     """One caption per text (a structured copy of a visible caption adds nothing) and per credit-only image."""
     kept: list[Caption] = []
     for caption in captions:
-        key = normalized(caption.text) if caption.text else f"image:{caption.image_url}:{caption.credit}"
+        key = caption_key(caption)
         if any(key == k or (caption.text and len(key) > 10 and key in k) for k in map(caption_key, kept)):
             continue
         kept.append(caption)
