@@ -32,14 +32,30 @@ CARD_LEVELS = 4  # how far above an image a teaser card may start
 MIN_HEADLINE_CHARS = 15  # a card's link text this long reads as another story's headline
 
 
+def absolute(base_url: str, href: str) -> str | None:
+    """`urljoin` that gives None for an address it cannot parse (`http://[::1`): one bad link costs nothing."""
+    try:
+        return urljoin(base_url, href)
+    except ValueError:
+        return None
+
+
+def host_and_path(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    return f"{parts.netloc}{parts.path}".rstrip("/")
+
+
 def image_url(img, base_url: str) -> str | None:
     """The image's address (lazy-loading attributes first), absolute."""
     for attr in ("data-src", "data-lazy-src", "data-original", "src"):
         value = (img.get(attr) or "").strip()
         if value and not value.startswith("data:") and "empty" not in value.rsplit("/", 1)[-1]:
-            return urljoin(base_url, value)
+            return absolute(base_url, value)
     srcset = (img.get("srcset") or img.get("data-srcset") or "").strip()
-    return urljoin(base_url, srcset.split(",")[0].split()[0]) if srcset else None
+    return absolute(base_url, srcset.split(",")[0].split()[0]) if srcset else None
 
 
 def url_parts(url: str) -> str:
@@ -90,7 +106,7 @@ def in_foreign_block(el, rules: CaptionRules, core: set) -> bool:
 def is_chrome_image(img, rules: CaptionRules, base_url: str) -> bool:
     """Logos, avatars, icons, flags, ads and pixels, by their address, class or size."""
     src = image_url(img, base_url) or ""
-    if rules.chrome_words.search(url_parts(urlsplit(src).path + " " + urlsplit(src).query)):
+    if rules.chrome_words.search(url_parts(src.split("#")[0].split("//", 1)[-1].partition("/")[2])):
         return True
     if rules.chrome_words.search(class_parts(img)):
         return True
@@ -99,8 +115,7 @@ def is_chrome_image(img, rules: CaptionRules, base_url: str) -> bool:
 
 
 def same_page(href: str, page_urls: set[str]) -> bool:
-    parts = urlsplit(href)
-    return f"{parts.netloc}{parts.path}".rstrip("/") in page_urls
+    return host_and_path(href) in page_urls
 
 
 def is_lightbox(link, rules: CaptionRules) -> bool:
@@ -116,8 +131,8 @@ def links_elsewhere(link, base_url: str, page_urls: set[str], rules: CaptionRule
     href = (link.get("href") or "").strip()
     if not href or NON_PAGE_HREF.match(href) or is_lightbox(link, rules):
         return False
-    absolute = urljoin(base_url, href)
-    return not IMAGE_FILE.search(absolute) and not same_page(absolute, page_urls)
+    target = absolute(base_url, href)
+    return target is not None and not IMAGE_FILE.search(target) and not same_page(target, page_urls)
 
 
 def enclosing_link(img):
@@ -157,8 +172,8 @@ def has_sibling_card(card) -> bool:
 
 def page_addresses(tree, base_url: str) -> set[str]:
     """This page's own addresses (its URL and canonical), host + path, for telling links elsewhere apart."""
-    urls = {base_url, *(urljoin(base_url, h.strip()) for h in CANONICAL_HREFS(tree) if h.strip())}
-    return {f"{urlsplit(u).netloc}{urlsplit(u).path}".rstrip("/") for u in urls}
+    urls = {base_url, *(absolute(base_url, h.strip()) for h in CANONICAL_HREFS(tree) if h.strip())}
+    return {host_and_path(u) for u in urls if u}
 
 
 @dataclass

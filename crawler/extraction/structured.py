@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import unquote, urljoin
+from urllib.parse import unquote
 
 from crawler.arabic import clean_text
 from crawler.extraction.article import Caption
 from crawler.extraction.attribution import normalized
 from crawler.extraction.caption_rules import CaptionRules
 from crawler.extraction.credits import split_credit
+from crawler.extraction.images import absolute
 from crawler.extraction.page import JSONLD_SCRIPTS, flatten_jsonld
 
 IMAGE_NAME = re.compile(r"([^/=?&]+?)(?:-\d{2,5}x\d{2,5})?\.(?:jpe?g|png|gif|webp|avif)", re.I)
@@ -106,7 +107,7 @@ class StructuredImages:
         url = text_value(image.get("url") or image.get("contentUrl") or "")
         caption = next((text_value(image.get(k)) for k in self.rules.jsonld_keys if text_value(image.get(k))), "")
         credit = next((text_value(image.get(k)) for k in self.rules.jsonld_credit_keys if text_value(image.get(k))), "")
-        return {"url": urljoin(self.base_url, url) if url else None, "caption": caption, "credit": credit or None, "used": False}
+        return {"url": absolute(self.base_url, url) if url else None, "caption": caption, "credit": credit or None, "used": False}
 
     def matching(self, url: str | None) -> dict | None:
         key = image_key(url)
@@ -129,7 +130,7 @@ class StructuredImages:
 
     def og_sentence(self, title: str | None) -> bool:
         min_words = self.rules.alt_min_words or MIN_SENTENCE_WORDS + 1
-        return bool(self.og_alt) and self.describes_image(self.og_alt, title, min_words)
+        return bool(self.og_alt and self.og_image) and self.describes_image(self.og_alt, title, min_words)
 
     def leftovers(self, title: str | None, shown: set[str | None], own_names: frozenset[str] = frozenset()) -> list[Caption]:
         """Structured captions of images the markup does not show (a script draws the lead image);
@@ -145,7 +146,7 @@ class StructuredImages:
         if not self.og_used and image_key(self.og_image) not in shown - {None} and self.og_sentence(title):
             self.og_used = True
             text, credit = split_credit(self.og_alt, own_names)
-            captions.append(Caption(text=text, credit=credit, image_url=urljoin(self.base_url, self.og_image) if self.og_image else None))
+            captions.append(Caption(text=text, credit=credit, image_url=absolute(self.base_url, self.og_image) if self.og_image else None))
         return captions
 
 
