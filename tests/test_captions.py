@@ -154,6 +154,15 @@ def test_captions_survive_a_page_nested_hundreds_of_levels_deep():
     assert lead.text.startswith("ممرضة فلسطينية") and lead.credit == "Reuters"
 
 
+def test_an_address_that_does_not_parse_costs_no_caption():
+    gold = gold_of("wp-newspaper--cairo-metro")
+    html = (TESTS_DIR / gold["file"]).read_text(encoding="utf-8")
+    html = html.replace('href="https://www.nile-gate.example/2021/05/10/monorail-test-run/"', 'href="http://[::1/monorail"')
+    html = html.replace('src="https://www.nile-gate.example/wp-content/uploads/2021/05/tickets-218x150.jpg"', 'src="http://[::1/t.jpg"')
+    captions = extract(html.encode("utf-8"), gold["url"], fetched_at=FETCHED).captions
+    assert [c.text for c in captions] == [w["text"] for w in gold["captions"]]
+
+
 # -- rules as data ---------------------------------------------------------------------------------------------------
 
 
