@@ -102,6 +102,14 @@ def test_caption_class_before_the_image_and_photographer_credit_alone():
     assert inline.text.startswith("عروض الألعاب النارية") and inline.image_url.endswith("2041190.jpg")
 
 
+def test_an_alt_label_of_a_few_words_is_no_caption():
+    gold = gold_of("sa-okaz--riyadh-season")
+    html = (TESTS_DIR / gold["file"]).read_text(encoding="utf-8")
+    html = html.replace('alt="زوار يتجولون في منطقة بوليفارد رياض سيتي مساء أمس"', 'alt="منطقة بوليفارد رياض سيتي ليلا"')
+    lead = extract(html.encode("utf-8"), gold["url"], fetched_at=FETCHED).captions[0]
+    assert (lead.text, lead.credit) == ("", "عبدالله الحربي")  # the credit alone is left
+
+
 def test_lightbox_data_caption_and_title_attributes_of_slider_links():
     featured, first, second = captions_of("wp-jannah--baghdad-book-fair")
     assert (featured.text, featured.credit) == ("زوار يتجولون بين أجنحة دور النشر في اليوم الأول للمعرض", "واع")
