@@ -178,18 +178,23 @@ def parse_trailing_attribution(paragraph: str) -> tuple[str, list[Source]]:
 
 def looks_like_name(text: str) -> bool:
     words = text.split()
-    return 1 <= len(words) <= MAX_AUTHOR_WORDS and not re.search(r"\d|https?:|www\.|@", text)
+    return 1 <= len(words) <= MAX_AUTHOR_WORDS and not re.search(r"\d|https?:|www\.|@|/|\w\.[A-Za-z]{2,4}(?:$|\W)", text)
 
 
-def parse_byline(text: str) -> list[str]:
-    """`بقلم: أحمد علي ومحمد حسن` → ["أحمد علي", "محمد حسن"]; prefixes from the data file are stripped."""
+def strip_byline_prefix(text: str) -> str:
+    """`كتب: أحمد علي` → `أحمد علي` (prefixes from the data file)."""
     text = clean_text(text).strip(" :-–—|")
     norm = normalized(text)
     for p in byline_prefixes_longest_first():
         if norm.startswith(p) and (len(norm) == len(p) or not norm[len(p)].isalnum()):
             # normalize keeps length for plain letters, but strip by words to be safe with tashkeel.
-            text = " ".join(text.split()[len(p.split()) :]).lstrip(" :：-–—")
-            break
+            return " ".join(text.split()[len(p.split()) :]).lstrip(" :：-–—")
+    return text
+
+
+def parse_byline(text: str) -> list[str]:
+    """`بقلم: أحمد علي ومحمد حسن` → ["أحمد علي", "محمد حسن"]; prefixes from the data file are stripped."""
+    text = strip_byline_prefix(text)
     # A glued "و" splits only between full names: `وليد` and `وائل` start with it too.
     names = split_names(text, keep_conjunction_part=lambda part: len(part.split()) >= 2, check_first=True)
     return [n for n in (clean_text(n) for n in names) if looks_like_name(n)]

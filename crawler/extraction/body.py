@@ -11,7 +11,6 @@ from crawler.extraction.article import Source
 from crawler.extraction.attribution import (
     normalized,
     normalized_rules,
-    parse_byline,
     parse_source_line,
     parse_trailing_attribution,
     rules,
@@ -19,6 +18,7 @@ from crawler.extraction.attribution import (
 )
 from crawler.extraction.captions import split_credit
 from crawler.extraction.dates import parse_text_date
+from crawler.extraction.metadata import class_pattern
 from crawler.extraction.page import ARABIC_LETTER, drop, text_of
 
 TRAFILATURA_OPTIONS = dict(
@@ -43,6 +43,7 @@ IN_TEXT_BLOCK = etree.XPath("ancestor::p|ancestor::li|ancestor::blockquote")
 HEADLINE_LINKS = etree.XPath("//h2[.//a]|//h3[.//a]|//h4[.//a]")
 CONTENT_PARAGRAPHS = etree.XPath("//p[not(ancestor::footer or ancestor::header or ancestor::nav or ancestor::aside)]")
 SIBLING_HEADLINE_LINKS = etree.XPath("../h2[.//a]|../h3[.//a]|../h4[.//a]")
+WITH_CLASS_OR_ID = etree.XPath("//body//*[@class or @id]")
 
 
 def remove_boilerplate_blocks(tree) -> None:
@@ -59,6 +60,16 @@ def remove_boilerplate_blocks(tree) -> None:
             if link_density(ancestor) > 0.5:
                 block = ancestor
         drop(block)
+    drop_marked_blocks(tree)
+
+
+def drop_marked_blocks(tree) -> None:
+    """Taglines and "about us" blocks marked as such by their class or id (habits of `data/body.toml`)."""
+    marked = class_pattern("body")
+    limit = rules()["boilerplate_max_chars"]
+    for el in WITH_CLASS_OR_ID(tree):
+        if marked.search(f"{el.get('class', '')} {el.get('id', '')}") and len(text_of(el)) <= limit:
+            drop(el)
 
 
 def holds_article_text(el, inner) -> bool:
@@ -106,11 +117,13 @@ def is_boilerplate(paragraph: str, norm: str) -> bool:
     return len(paragraph) <= r["boilerplate_max_chars"] and any(m in norm for m in normalized_rules()["boilerplate_contains"])
 
 
-def clean_paragraphs(paragraphs: list[str], drop_texts: set[str], arabic_page: bool) -> tuple[list[str], list[Source], list[str]]:
-    """Remove boilerplate, captions, alt text, source lines and bylines; return (paragraphs, sources, authors)."""
+def clean_paragraphs(
+    paragraphs: list[str], drop_texts: set[str], arabic_page: bool, site_names: list[str] = ()
+) -> tuple[list[str], list[Source], list[str]]:
+    """Remove boilerplate, captions, alt text, source lines and bylines; return (paragraphs, sources, byline texts)."""
     kept: list[str] = []
     sources: list[Source] = []
-    authors: list[str] = []
+    bylines: list[str] = []
     for paragraph in paragraphs:
         norm = normalized(paragraph)
         uncredited = split_credit(paragraph)[0]
@@ -124,15 +137,30 @@ def clean_paragraphs(paragraphs: list[str], drop_texts: set[str], arabic_page: b
             sources.extend(line_sources)
             continue
         if len(paragraph) <= 60 and starts_with_phrase(norm, rules()["byline_prefixes"]):
-            authors.extend(parse_byline(paragraph))
+            bylines.append(paragraph)
             continue
         kept.append(paragraph)
+    while kept and is_tagline(kept[-1], site_names):
+        kept.pop()
     if kept:
         last, trailing = parse_trailing_attribution(kept[-1])
         if trailing:
             sources.extend(trailing)
             kept[-1:] = [last] if last else []
-    return kept, sources, authors
+    while kept and is_tagline(kept[-1], site_names):
+        kept.pop()
+    return kept, sources, bylines
+
+
+def is_tagline(paragraph: str, site_names: list[str]) -> bool:
+    """`البيان صحيفة يومية تصدر عن مؤسسة دبي للإعلام`: the site describing itself, at the end of the text."""
+    if len(paragraph) > rules()["boilerplate_max_chars"]:
+        return False
+    norm = normalized(paragraph)
+    if not any(p in norm for p in normalized_rules()["tagline_phrases"]):
+        return False
+    squashed = norm.replace(" ", "")
+    return any(len(name) >= 3 and name.replace(" ", "") in squashed for name in site_names)
 
 
 def looks_like_listing(tree, has_article_markup: bool) -> bool:

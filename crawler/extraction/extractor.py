@@ -25,11 +25,11 @@ from crawler.extraction.body import (
     looks_like_listing,
     remove_boilerplate_blocks,
 )
+from crawler.extraction.bylines import host_key, pick_byline, read_byline
 from crawler.extraction.captions import extract_captions
 from crawler.extraction.decoding import check_bytes, decode_html, parse_tree
 from crawler.extraction.metadata import (
     language_of,
-    pick_authors,
     pick_lead,
     pick_title,
     section_and_tags,
@@ -93,7 +93,7 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     names = site_names(metas, url, hints, tree)
     title, h1 = pick_title(tree, metas, jsonld, names, hints)
     published, updated, date_source = structured_dates(tree, metas, jsonld, fetched_at)
-    authors = pick_authors(tree, metas, jsonld, hints, url)
+    byline = pick_byline(tree, metas, jsonld, hints, url, names)
     section, tags = section_and_tags(tree, metas, jsonld)
 
     for xpath in hints.remove_xpaths:
@@ -116,7 +116,7 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     if title:
         drop_texts.add(normalized(title))
     arabic_page = len(ARABIC_LETTER.findall(" ".join(paragraphs))) > 50
-    paragraphs, body_sources, byline_authors = clean_paragraphs(paragraphs, drop_texts, arabic_page)
+    paragraphs, body_sources, byline_texts = clean_paragraphs(paragraphs, drop_texts, arabic_page, names)
     body = "\n\n".join(paragraphs)
 
     has_article_markup = bool(jsonld) or first_meta(metas, "og:type") == "article" or published is not None and date_source in ("json-ld", "meta")
@@ -126,6 +126,9 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
         raise NotAnArticle("listing page: headline-link teasers and no article text outside them")
 
     dateline = parse_dateline(paragraphs[0]) if paragraphs else []
+    authors = byline.authors if byline.visible and byline.authors else []
+    for text in byline_texts if not authors else []:  # a `كتب ...` line in the text beats JSON-LD and meta
+        authors += [a for a in read_byline(text, names, host_key(url))[0] if a not in authors]
     images = [c.image_url for c in captions if c.image_url]
     for image in [*metas.get("og:image", []), *[i for i in jsonld_values(jsonld, "image") if isinstance(i, str)]]:
         absolute = urljoin(url, image)
@@ -138,8 +141,8 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
         lead=pick_lead(tree, metas, jsonld, title, names),
         body=body,
         captions=captions,
-        sources=merge_sources(dateline, body_sources, line_sources),
-        authors=authors or byline_authors,
+        sources=merge_sources(dateline, body_sources, line_sources, byline.sources),
+        authors=authors or byline.authors,
         published=published.iso() if published else None,
         updated=updated.iso() if updated else None,
         date_source=date_source if published else None,

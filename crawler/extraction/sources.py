@@ -37,9 +37,14 @@ def find_source_lines(tree) -> tuple[list[Source], list]:
 
 
 def merge_sources(*groups: list[Source]) -> list[Source]:
+    """Sources in the order of the groups, each outlet once (`الجزيرة` and `الجزيرة نت` are one)."""
     merged: list[Source] = []
     for group in groups:
         for source in group:
-            if all(normalized(source.name) != normalized(s.name) for s in merged):
+            if all(not same_source(source, s) for s in merged):
                 merged.append(source)
     return merged
+
+
+def same_source(a: Source, b: Source) -> bool:
+    return normalized(a.name) == normalized(b.name) or (a.canonical is not None and a.canonical == b.canonical)

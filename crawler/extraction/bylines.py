@@ -1,0 +1,186 @@
+"""Who wrote an article: the people a page names as its authors, and the outlets its bylines credit.
+
+A byline is read from, in order: the site's author XPath (catalog hint), the visible byline element
+(markup habits in `data/authors.toml`), JSON-LD `author`, then `<meta name="author">`: when meta and
+the visible byline disagree, the visible one wins. Never an author: a file name or URL, the site's
+own name, an outlet or agency (`أبوظبي - البيان`: a source), an organisation (`Arya Group`), a place
+(`حسام أبو العلا - القاهرة`: the city is the dateline). Vocabulary is in `data/extraction.toml`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from crawler.extraction.article import ExtractionHints, Source
+from crawler.extraction.attribution import (
+    DASH_CLASS,
+    is_agency,
+    normalized,
+    normalized_rules,
+    parse_byline,
+    sources_from_names,
+    strip_byline_prefix,
+)
+from crawler.extraction.page import jsonld_values, text_of
+from crawler.extraction.rulebook import habits
+
+CANDIDATES = etree.XPath("//*[@class or @itemprop or @rel]")
+# Bylines of other stories: teaser cards, widgets, sidebars, footers.
+IN_SIDE_BLOCK = etree.XPath(
+    "ancestor::*[self::footer or self::nav or self::aside or contains(@class,'related') or contains(@class,'widget')"
+    " or contains(@class,'sidebar') or contains(@class,'most-read') or contains(@class,'more-news')]"
+)
+MAX_BYLINE_CHARS = 80
+# `name - city`, `city - outlet`: a dash with spaces around it (names may hold a bare hyphen).
+BYLINE_DASH = re.compile(rf"\s+[{DASH_CLASS}]+\s+|\s*[–—]\s*")
+MIN_SITE_NAME_CHARS = 3
+BRACKETED = re.compile(r"\s*[(«]([^()«»]{2,30})[)»]\s*")
+
+
+@dataclass
+class Byline:
+    """The authors found, the outlets the byline credits, and whether a visible byline said so."""
+
+    authors: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    visible: bool = False
+
+
+@lru_cache(maxsize=16)
+def _byline_patterns(habit_ids: tuple[str, ...]) -> dict[str, re.Pattern]:
+    by_attribute: dict[str, list[str]] = {}
+    for habit in habits("authors"):
+        by_attribute.setdefault(habit["attribute"], []).append(habit["pattern"])
+    return {attr: re.compile("|".join(f"(?:{p})" for p in pats), re.I) for attr, pats in by_attribute.items()}
+
+
+def byline_patterns() -> dict[str, re.Pattern]:
+    """attribute → regex of the byline habits in force (keyed by ids: holding a family out changes them)."""
+    return _byline_patterns(tuple(h.id for h in habits("authors")))
+
+
+def is_byline_element(el) -> bool:
+    return any(pattern.search(el.get(attr) or "") for attr, pattern in byline_patterns().items())
+
+
+def squashed(text: str) -> str:
+    return normalized(text).replace(" ", "")
+
+
+def whole_word_in(phrases: list[str], norm: str) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", norm) for p in phrases)
+
+
+def is_place(text: str) -> bool:
+    return normalized(text).strip(" .") in normalized_rules()["dateline_places"]
+
+
+def is_organisation(name: str) -> bool:
+    return whole_word_in(normalized_rules()["organisation_words"], normalized(name))
+
+
+def is_site_name(name: str, site_names: list[str], host: str) -> bool:
+    """The site's own name (og:site_name, catalog, home link) or its domain, in any spacing."""
+    key = squashed(name)
+    if not key:
+        return True
+    if len(key) >= MIN_SITE_NAME_CHARS and key in host:
+        return True
+    own = [squashed(n) for n in site_names if len(squashed(n)) >= MIN_SITE_NAME_CHARS]
+    return any(key == n or (len(key) >= 4 and (key in n or n in key)) for n in own)
+
+
+def is_person(name: str, site_names: list[str], host: str) -> bool:
+    return not (is_agency(name) or is_place(name) or is_organisation(name) or is_site_name(name, site_names, host))
+
+
+def strip_bracketed_credits(text: str) -> tuple[str, list[str]]:
+    """`عبدالله الغامدي (جدة)` → the name alone; `(واس)` goes to the outlets."""
+    outlets: list[str] = []
+
+    def credit(match: re.Match) -> str:
+        inside = match.group(1).strip()
+        if is_agency(inside):
+            outlets.append(inside)
+            return " "
+        return " " if is_place(inside) else match.group(0)
+
+    return BRACKETED.sub(credit, text).strip(), outlets
+
+
+def read_byline(text: str, site_names: list[str], host: str) -> tuple[list[str], list[str]]:
+    """(people, outlet names) in one byline: `كتب حسام أبو العلا - القاهرة` → ([حسام أبو العلا], []),
+    `أبوظبي - البيان` → ([], [البيان])."""
+    text, outlets = strip_bracketed_credits(strip_byline_prefix(text))
+    parts = [p.strip() for p in BYLINE_DASH.split(text) if p.strip()]
+    outlets += [p for p in parts if is_agency(p)]
+    rest = [p for p in parts if not is_agency(p) and not is_place(p)]
+    if len(rest) > 1:  # `name - city` or `city - name` with a city we do not know: the name is the longer part
+        rest = [max(rest, key=lambda p: len(p.split()))]
+    people: list[str] = []
+    for name in (n for part in rest for n in parse_byline(part)):
+        if is_agency(name):
+            outlets.append(name)
+        elif is_person(name, site_names, host) and name not in people:
+            people.append(name)
+    return people, outlets
+
+
+def jsonld_authors(jsonld, site_names: list[str], host: str) -> tuple[list[str], list[str]]:
+    """Persons named in JSON-LD `author`; organisations count only as outlets (when they are one)."""
+    people: list[str] = []
+    outlets: list[str] = []
+    for author in jsonld_values(jsonld, "author"):
+        name = author.get("name") if isinstance(author, dict) else author
+        if not isinstance(name, str):
+            continue
+        if isinstance(author, dict) and author.get("@type") == "Organization":
+            outlets += [name] if is_agency(name) else []
+            continue
+        found, credited = read_byline(name, site_names, host)
+        people += [p for p in found if p not in people]
+        outlets += credited
+    return people, outlets
+
+
+def visible_byline(tree, site_names: list[str], host: str) -> tuple[list[str], list[str]] | None:
+    """The first byline element of the article (not of a teaser card) that names someone."""
+    for el in CANDIDATES(tree):
+        if not is_byline_element(el) or IN_SIDE_BLOCK(el):
+            continue
+        text = text_of(el)
+        if not 0 < len(text) <= MAX_BYLINE_CHARS:
+            continue
+        people, outlets = read_byline(text, site_names, host)
+        if people or outlets:
+            return people, outlets
+    return None
+
+
+def host_key(url: str) -> str:
+    """The page's host name squashed (`www.albayan.ae` → `wwwalbayanae`), to recognise the site's own name."""
+    return squashed(urlsplit(url).hostname or "").replace(".", "")
+
+
+def pick_byline(tree, metas, jsonld, hints: ExtractionHints, url: str, site_names: list[str]) -> Byline:
+    """Authors and byline-credited outlets of the page (see the module docstring for the order)."""
+    host = host_key(url)
+    ld_people, ld_outlets = jsonld_authors(jsonld, site_names, host)
+    if hints.author_xpath:
+        texts = [el if isinstance(el, str) else text_of(el) for el in tree.xpath(hints.author_xpath)]
+        people = [p for t in texts for p in read_byline(t, site_names, host)[0]]
+        if people:
+            return Byline(people, sources_from_names(ld_outlets), visible=True)
+    seen = visible_byline(tree, site_names, host)
+    if seen:
+        return Byline(seen[0], sources_from_names(seen[1] + ld_outlets), visible=True)
+    if ld_people:
+        return Byline(ld_people, sources_from_names(ld_outlets))
+    meta_people: list[str] = []
+    for value in metas.get("author", []):
+        meta_people += [p for p in read_byline(value, site_names, host)[0] if p not in meta_people]
+    return Byline(meta_people, sources_from_names(ld_outlets))
