@@ -34,6 +34,7 @@ TRAFILATURA_OPTIONS = dict(
 MIN_ARTICLE_PARAGRAPH = 80
 SHORT_META_LINE = 80
 MIN_COUNTED_PARAGRAPH = 40
+MAX_RELATED_LINKS = 6
 MIN_FREE_TEXT = 120  # article text outside teaser cards below which a page is a listing
 BOILERPLATE_HEADINGS = etree.XPath("//h2|//h3|//h4|//h5|//h6|//span|//strong|//b|//div[not(*)]|//p[not(*)]")
 PARAGRAPHS = etree.XPath(".//p")
@@ -44,6 +45,8 @@ HEADLINE_LINKS = etree.XPath("//h2[.//a]|//h3[.//a]|//h4[.//a]")
 CONTENT_PARAGRAPHS = etree.XPath("//p[not(ancestor::footer or ancestor::header or ancestor::nav or ancestor::aside)]")
 SIBLING_HEADLINE_LINKS = etree.XPath("../h2[.//a]|../h3[.//a]|../h4[.//a]")
 WITH_CLASS_OR_ID = etree.XPath("//body//*[@class or @id]")
+IMAGES = etree.XPath("//body//img")
+HEADLINES = etree.XPath(".//h1")
 
 
 def remove_boilerplate_blocks(tree) -> None:
@@ -57,19 +60,33 @@ def remove_boilerplate_blocks(tree) -> None:
         for ancestor in el.iterancestors():
             if ancestor.tag in ("body", "html", "article", "main") or holds_article_text(ancestor, block):
                 break
-            if link_density(ancestor) > 0.5:
+            if link_density(ancestor) > 0.5 or text_of(ancestor) == text:  # links, or a wrapper of the heading alone
                 block = ancestor
+        for sibling in list(block.itersiblings())[:MAX_RELATED_LINKS]:
+            # `<p><strong>اقرأ أيضا</strong></p><p><a>…</a></p>`: the links follow the heading as paragraphs.
+            if not isinstance(sibling.tag, str) or (sibling.tail or "").strip() or link_density(sibling) < 1:
+                break
+            drop(sibling)
         drop(block)
     drop_marked_blocks(tree)
 
 
 def drop_marked_blocks(tree) -> None:
-    """Taglines and "about us" blocks marked as such by their class or id (habits of `data/body.toml`)."""
+    """Taglines, "about us" and comment blocks marked as such by their class or id (habits of
+    `data/body.toml`): short ones, or longer ones holding neither the headline nor most of the page's text
+    (a class like `has-comments` on the article's own wrapper must not take the article away)."""
     marked = class_pattern("body")
     limit = rules()["boilerplate_max_chars"]
+    page_chars = None
     for el in WITH_CLASS_OR_ID(tree):
-        if marked.search(f"{el.get('class', '')} {el.get('id', '')}") and len(text_of(el)) <= limit:
-            drop(el)
+        if not marked.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            continue
+        chars = len(text_of(el))
+        if chars > limit:
+            page_chars = page_chars or len(text_of(tree.find("body")))
+            if HEADLINES(el) or chars * 2 > page_chars:
+                continue
+        drop(el)
 
 
 def holds_article_text(el, inner) -> bool:
@@ -97,12 +114,24 @@ def body_from_xpath(tree, xpath: str) -> list[str]:
 
 
 def body_from_trafilatura(tree, url: str) -> list[str]:
+    drop_bare_image_wrappers(tree)
     try:
         doc = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
     except Exception:  # trafilatura/lxml raise many error types on odd pages: treat as no body
         return []
     text = getattr(doc, "text", None) if doc is not None else None
     return [line for line in (clean_text(l) for l in (text or "").split("\n")) if line]
+
+
+def drop_bare_image_wrappers(tree) -> None:
+    """`<div class="image-news"><img></div> text…`: trafilatura drops a text-less image wrapper together with
+    the text that follows it (its tail), often the article's first sentence. Drop the wrapper, keep the text."""
+    for img in IMAGES(tree):
+        wrapper, parent = None, img.getparent()
+        while parent is not None and parent.tag not in ("body", "html", "a") and not text_of(parent):
+            wrapper, parent = parent, parent.getparent()
+        if wrapper is not None and (wrapper.tail or "").strip():
+            drop(wrapper)
 
 
 def is_boilerplate(paragraph: str, norm: str) -> bool:

@@ -32,9 +32,10 @@ CANDIDATES = etree.XPath("//*[@class or @itemprop or @rel]")
 # Bylines of other stories: teaser cards, widgets, sidebars, footers.
 IN_SIDE_BLOCK = etree.XPath(
     "ancestor::*[self::footer or self::nav or self::aside or contains(@class,'related') or contains(@class,'widget')"
-    " or contains(@class,'sidebar') or contains(@class,'most-read') or contains(@class,'more-news')]"
+    " or contains(@class,'sidebar') or contains(@class,'most-read') or contains(@class,'more-news') or contains(@class,'comment')]"
 )
 MAX_BYLINE_CHARS = 80
+BYLINE_BLOCK_LEVELS = 3  # co-authors' elements sit within this many levels of the first one
 # `name - city`, `city - outlet`: a dash with spaces around it (names may hold a bare hyphen).
 BYLINE_DASH = re.compile(rf"\s+[{DASH_CLASS}]+\s+|\s*[–—]\s*")
 MIN_SITE_NAME_CHARS = 3
@@ -50,21 +51,22 @@ class Byline:
     visible: bool = False
 
 
-@lru_cache(maxsize=16)
-def _byline_patterns(habit_ids: tuple[str, ...]) -> dict[str, re.Pattern]:
+@lru_cache(maxsize=32)
+def _byline_patterns(kind: str, habit_ids: tuple[str, ...]) -> dict[str, re.Pattern]:
     by_attribute: dict[str, list[str]] = {}
     for habit in habits("authors"):
-        by_attribute.setdefault(habit["attribute"], []).append(habit["pattern"])
+        if habit.get("kind", "byline") == kind:
+            by_attribute.setdefault(habit["attribute"], []).append(habit["pattern"])
     return {attr: re.compile("|".join(f"(?:{p})" for p in pats), re.I) for attr, pats in by_attribute.items()}
 
 
-def byline_patterns() -> dict[str, re.Pattern]:
-    """attribute → regex of the byline habits in force (keyed by ids: holding a family out changes them)."""
-    return _byline_patterns(tuple(h.id for h in habits("authors")))
+def byline_patterns(kind: str = "byline") -> dict[str, re.Pattern]:
+    """attribute → regex of the habits of a kind in force (keyed by ids: holding a family out changes them)."""
+    return _byline_patterns(kind, tuple(h.id for h in habits("authors")))
 
 
-def is_byline_element(el) -> bool:
-    return any(pattern.search(el.get(attr) or "") for attr, pattern in byline_patterns().items())
+def is_byline_element(el, kind: str = "byline") -> bool:
+    return any(pattern.search(el.get(attr) or "") for attr, pattern in byline_patterns(kind).items())
 
 
 def squashed(text: str) -> str:
@@ -119,8 +121,10 @@ def read_byline(text: str, site_names: list[str], host: str) -> tuple[list[str],
     parts = [p.strip() for p in BYLINE_DASH.split(text) if p.strip()]
     outlets += [p for p in parts if is_agency(p)]
     rest = [p for p in parts if not is_agency(p) and not is_place(p)]
-    if len(rest) > 1:  # `name - city` or `city - name` with a city we do not know: the name is the longer part
-        rest = [max(rest, key=lambda p: len(p.split()))]
+    if len(rest) > 1:
+        # `كتب A - B` names two people; `name - city` with a city we do not know leaves a one-word part.
+        full = [p for p in rest if len(p.split()) >= 2]
+        rest = full or [max(rest, key=lambda p: len(p.split()))]
     people: list[str] = []
     for name in (n for part in rest for n in parse_byline(part)):
         if is_agency(name):
@@ -139,7 +143,8 @@ def jsonld_authors(jsonld, site_names: list[str], host: str) -> tuple[list[str],
         if not isinstance(name, str):
             continue
         if isinstance(author, dict) and author.get("@type") == "Organization":
-            outlets += [name] if is_agency(name) else []
+            # Another outlet credited (not the site signing its own page) is a source.
+            outlets += [name] if is_agency(name) and not is_site_name(name, site_names, host) else []
             continue
         found, credited = read_byline(name, site_names, host)
         people += [p for p in found if p not in people]
@@ -147,18 +152,47 @@ def jsonld_authors(jsonld, site_names: list[str], host: str) -> tuple[list[str],
     return people, outlets
 
 
-def visible_byline(tree, site_names: list[str], host: str) -> tuple[list[str], list[str]] | None:
-    """The first byline element of the article (not of a teaser card) that names someone."""
-    for el in CANDIDATES(tree):
-        if not is_byline_element(el) or IN_SIDE_BLOCK(el):
-            continue
+def innermost_byline_elements(tree, h1=None) -> list:
+    """Byline elements of the article (not of teaser cards or comments) holding no other byline element.
+
+    A block around the headline is the article's own, whatever its class says (`sidebar-right` layouts)."""
+    around_h1 = set(h1.iterancestors()) if h1 is not None else set()
+    found = [
+        el for el in CANDIDATES(tree)
+        if is_byline_element(el) and all(block in around_h1 for block in IN_SIDE_BLOCK(el))
+    ]
+    holders = {ancestor for el in found for ancestor in el.iterancestors()}
+    return [el for el in found if el not in holders]
+
+
+def byline_block(elements: list, anchor) -> list:
+    """The anchor and the byline elements near it (co-authors), the `name` ones alone when there are any."""
+    block = anchor
+    for _ in range(BYLINE_BLOCK_LEVELS):
+        block = block.getparent() if block.getparent() is not None and block.getparent().tag != "body" else block
+    near = [el for el in elements if el is anchor or block in el.iterancestors()]
+    named = [el for el in near if is_byline_element(el, "name")]
+    return named or near
+
+
+def visible_byline(tree, site_names: list[str], host: str, h1=None) -> tuple[list[str], list[str]] | None:
+    """People and outlets of the first byline block of the article that names someone."""
+    elements = innermost_byline_elements(tree, h1)
+    for anchor in elements:
+        text = text_of(anchor)
+        if 0 < len(text) <= MAX_BYLINE_CHARS and any(read_byline(text, site_names, host)):
+            break
+    else:
+        return None
+    people: list[str] = []
+    outlets: list[str] = []
+    for el in byline_block(elements, anchor):
         text = text_of(el)
-        if not 0 < len(text) <= MAX_BYLINE_CHARS:
-            continue
-        people, outlets = read_byline(text, site_names, host)
-        if people or outlets:
-            return people, outlets
-    return None
+        if 0 < len(text) <= MAX_BYLINE_CHARS:
+            found, credited = read_byline(text, site_names, host)
+            people += [p for p in found if p not in people]
+            outlets += credited
+    return (people, outlets) if people or outlets else None
 
 
 def host_key(url: str) -> str:
@@ -166,7 +200,7 @@ def host_key(url: str) -> str:
     return squashed(urlsplit(url).hostname or "").replace(".", "")
 
 
-def pick_byline(tree, metas, jsonld, hints: ExtractionHints, url: str, site_names: list[str]) -> Byline:
+def pick_byline(tree, metas, jsonld, hints: ExtractionHints, url: str, site_names: list[str], h1=None) -> Byline:
     """Authors and byline-credited outlets of the page (see the module docstring for the order)."""
     host = host_key(url)
     ld_people, ld_outlets = jsonld_authors(jsonld, site_names, host)
@@ -175,7 +209,7 @@ def pick_byline(tree, metas, jsonld, hints: ExtractionHints, url: str, site_name
         people = [p for t in texts for p in read_byline(t, site_names, host)[0]]
         if people:
             return Byline(people, sources_from_names(ld_outlets), visible=True)
-    seen = visible_byline(tree, site_names, host)
+    seen = visible_byline(tree, site_names, host, h1)
     if seen:
         return Byline(seen[0], sources_from_names(seen[1] + ld_outlets), visible=True)
     if ld_people:
