@@ -104,7 +104,8 @@ def test_structured_dates_iso_fast_path_and_arabic_meta():
     assert parse_structured_date("2024-03-15T10:00:00Z").iso() == "2024-03-15T10:00:00+00:00"
     assert parse_structured_date("2024-03-15").iso() == "2024-03-15T00:00:00+00:00"  # UTC when none given
     assert parse_structured_date("2024-03-15").precision == "day"
-    assert parse_structured_date("2024-03-15T10:00:00Z").precision == "second"
+    assert parse_structured_date("2024-03-15T10:00:00Z").precision == "minute"  # `:00` seconds are padding
+    assert parse_structured_date("2020-12-25T01:59:50+02:00").precision == "second"
     assert parse_structured_date("2024-03-15T10:00+03:00").precision == "minute"
     assert parse_structured_date("2024-03-15T00:00:00+03:00").precision == "day"  # a padded midnight is no time
     assert parse_structured_date("الأربعاء، 07 أكتوبر 2020 - 12:09 م").iso() == "2020-10-07T12:09:00+00:00"

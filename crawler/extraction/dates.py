@@ -260,9 +260,10 @@ def parse_structured_date(value: str | None, *, now: datetime | None = None) -> 
 
 
 def iso_precision(iso: re.Match) -> str:
-    """What an ISO value carries; a bare midnight is how CMSs pad a date without a time, not a time."""
+    """What an ISO value carries. CMSs pad: a bare midnight is a date without a time, `:00` seconds a
+    time to the minute."""
     if iso.group(4) and (iso.group(4), iso.group(5), iso.group(6) or ":00") != ("00", "00", ":00"):
-        return "second" if iso.group(6) else "minute"
+        return "second" if iso.group(6) and iso.group(6) != ":00" else "minute"
     return "day" if iso.group(3) else "month"
 
 
