@@ -128,10 +128,15 @@ def drop_bare_image_wrappers(tree) -> None:
     the text that follows it (its tail), often the article's first sentence. Drop the wrapper, keep the text."""
     for img in IMAGES(tree):
         wrapper, parent = None, img.getparent()
-        while parent is not None and parent.tag not in ("body", "html", "a") and not text_of(parent):
+        while parent is not None and parent.tag not in ("body", "html", "a") and not has_text(parent):
             wrapper, parent = parent, parent.getparent()
         if wrapper is not None and (wrapper.tail or "").strip():
             drop(wrapper)
+
+
+def has_text(el) -> bool:
+    """Whether `el` holds any text: stops at the first piece (text_of would read a whole article)."""
+    return any(chunk.strip() for chunk in el.itertext())
 
 
 def is_boilerplate(paragraph: str, norm: str) -> bool:

@@ -65,24 +65,32 @@ def byline_patterns(kind: str = "byline") -> dict[str, re.Pattern]:
     return _byline_patterns(kind, tuple(h.id for h in habits("authors")))
 
 
-def is_byline_element(el, kind: str = "byline") -> bool:
-    return any(pattern.search(el.get(attr) or "") for attr, pattern in byline_patterns(kind).items())
+def is_byline_element(el, patterns: dict[str, re.Pattern]) -> bool:
+    """`patterns` is `byline_patterns(kind)` (looked up once per page, not per element)."""
+    return any(pattern.search(el.get(attr) or "") for attr, pattern in patterns.items())
 
 
 def squashed(text: str) -> str:
     return normalized(text).replace(" ", "")
 
 
-def whole_word_in(phrases: list[str], norm: str) -> bool:
-    return any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", norm) for p in phrases)
+@lru_cache(maxsize=1)
+def organisation_pattern() -> re.Pattern:
+    words = sorted(normalized_rules()["organisation_words"], key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(re.escape(w) for w in words))
+
+
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    return frozenset(normalized_rules()["dateline_places"])
 
 
 def is_place(text: str) -> bool:
-    return normalized(text).strip(" .") in normalized_rules()["dateline_places"]
+    return normalized(text).strip(" .") in places()
 
 
 def is_organisation(name: str) -> bool:
-    return whole_word_in(normalized_rules()["organisation_words"], normalized(name))
+    return organisation_pattern().search(normalized(name)) is not None
 
 
 def is_site_name(name: str, site_names: list[str], host: str) -> bool:
@@ -157,9 +165,10 @@ def innermost_byline_elements(tree, h1=None) -> list:
 
     A block around the headline is the article's own, whatever its class says (`sidebar-right` layouts)."""
     around_h1 = set(h1.iterancestors()) if h1 is not None else set()
+    patterns = byline_patterns()
     found = [
         el for el in CANDIDATES(tree)
-        if is_byline_element(el) and all(block in around_h1 for block in IN_SIDE_BLOCK(el))
+        if is_byline_element(el, patterns) and all(block in around_h1 for block in IN_SIDE_BLOCK(el))
     ]
     holders = {ancestor for el in found for ancestor in el.iterancestors()}
     return [el for el in found if el not in holders]
@@ -171,7 +180,8 @@ def byline_block(elements: list, anchor) -> list:
     for _ in range(BYLINE_BLOCK_LEVELS):
         block = block.getparent() if block.getparent() is not None and block.getparent().tag != "body" else block
     near = [el for el in elements if el is anchor or block in el.iterancestors()]
-    named = [el for el in near if is_byline_element(el, "name")]
+    name_patterns = byline_patterns("name")
+    named = [el for el in near if is_byline_element(el, name_patterns)]
     return named or near
 
 
