@@ -142,6 +142,11 @@ def read_byline(text: str, site_names: list[str], host: str) -> tuple[list[str],
     return people, outlets
 
 
+def is_organisation_type(types) -> bool:
+    """`Organization`, `NewsMediaOrganization`, or a list holding one."""
+    return any(isinstance(t, str) and t.endswith("Organization") for t in (types if isinstance(types, list) else [types]))
+
+
 def jsonld_authors(jsonld, site_names: list[str], host: str) -> tuple[list[str], list[str]]:
     """Persons named in JSON-LD `author`; organisations count only as outlets (when they are one)."""
     people: list[str] = []
@@ -150,7 +155,7 @@ def jsonld_authors(jsonld, site_names: list[str], host: str) -> tuple[list[str],
         name = author.get("name") if isinstance(author, dict) else author
         if not isinstance(name, str):
             continue
-        if isinstance(author, dict) and author.get("@type") == "Organization":
+        if isinstance(author, dict) and is_organisation_type(author.get("@type")):
             # Another outlet credited (not the site signing its own page) is a source.
             outlets += [name] if is_agency(name) and not is_site_name(name, site_names, host) else []
             continue
@@ -228,3 +233,14 @@ def pick_byline(tree, metas, jsonld, hints: ExtractionHints, url: str, site_name
     for value in metas.get("author", []):
         meta_people += [p for p in read_byline(value, site_names, host)[0] if p not in meta_people]
     return Byline(meta_people, sources_from_names(ld_outlets))
+
+
+def choose_authors(byline: Byline, text_bylines: list[str], site_names: list[str], url: str) -> list[str]:
+    """A visible byline's people, else those of `كتب …` lines in the text, else JSON-LD's or meta's."""
+    if byline.visible and byline.authors:
+        return byline.authors
+    host = host_key(url)
+    from_text: list[str] = []
+    for text in text_bylines:
+        from_text += [p for p in read_byline(text, site_names, host)[0] if p not in from_text]
+    return from_text or byline.authors

@@ -25,7 +25,7 @@ from crawler.extraction.body import (
     looks_like_listing,
     remove_boilerplate_blocks,
 )
-from crawler.extraction.bylines import host_key, pick_byline, read_byline
+from crawler.extraction.bylines import choose_authors, pick_byline
 from crawler.extraction.captions import extract_captions
 from crawler.extraction.decoding import check_bytes, decode_html, parse_tree
 from crawler.extraction.metadata import (
@@ -126,9 +126,6 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
 
     lead = pick_lead(tree, metas, jsonld, title, names)
     dateline = opening_sources(paragraphs, lead, names)
-    authors = byline.authors if byline.visible and byline.authors else []
-    for text in byline_texts if not authors else []:  # a `كتب ...` line in the text beats JSON-LD and meta
-        authors += [a for a in read_byline(text, names, host_key(url))[0] if a not in authors]
     images = [c.image_url for c in captions if c.image_url]
     for image in [*metas.get("og:image", []), *[i for i in jsonld_values(jsonld, "image") if isinstance(i, str)]]:
         absolute = urljoin(url, image)
@@ -142,7 +139,7 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
         body=body,
         captions=captions,
         sources=merge_sources(dateline, body_sources, line_sources, byline.sources),
-        authors=authors or byline.authors,
+        authors=choose_authors(byline, byline_texts, names, url),
         published=published.iso() if published else None,
         updated=updated.iso() if updated else None,
         date_source=date_source if published else None,
