@@ -24,26 +24,6 @@ FETCHED = datetime(2024, 6, 1, tzinfo=timezone.utc)
 # Fields: title, body_includes, body_excludes, paragraphs, date, language, captions (recall), credits,
 # foreign_captions (precision), sources, authors.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("aryanews-fa-2020", "foreign_captions"): "the nine related-story card titles come back as captions",
-    ("eg-masrawy--g-exchange-rate", "captions"): "div.ArticleImageCaption not read as a caption",
-    ("eg-masrawy--g-pyramids-tour", "captions"): "div.ArticleImageCaption not read as a caption",
-    ("eg-youm7--g-ahly-final", "captions"): "an in-body image whose alt/title sentence is its only caption",
-    ("eg-youm7--g-train-accident", "captions"): "in-body image with its caption in the centred paragraph after it",
-    ("gulf-albayan--g-dubai-metro", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("intl-bbc--g-bbc-nile-dam", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("intl-bbc--g-bbc-science-bees", "captions"): "a credit-only image (no caption text) is not returned",
-    ("intl-bbc--g-bbc-science-bees", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("intl-cnn--g-cnn-2013-cairo", "captions"): "cnn_strycaptiontxt caption not read",
-    ("intl-skynews--g-france24-paris-olympics", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("ir-aryanews--g-exports", "foreign_captions"): "the related thumbs (div.caption titles) come back as captions",
-    ("levant-annahar--g-alghad-amman", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("levant-annahar--g-annahar-bekaa", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("maghreb-hespress--g-hespress-rain", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("sa-okaz--g-okaz-umrah", "captions"): "div.img-desc / data-caption caption not read",
-    ("sa-okaz--g-sabq-riyadh-season", "body_excludes"): "the in-body div.img-desc caption is kept as body text",
-    ("sa-okaz--g-sabq-riyadh-season", "captions"): "div.img-desc / data-caption captions not read",
-    ("wordpress--g-gallery-flood", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("wp-newspaper--g-sudan-harvest", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
 }
 
 def gold_files():

@@ -16,7 +16,7 @@ from crawler.extraction.attribution import (
     rules,
     starts_with_phrase,
 )
-from crawler.extraction.captions import split_credit
+from crawler.extraction.credits import split_credit
 from crawler.extraction.dates import parse_text_date
 from crawler.extraction.metadata import class_pattern
 from crawler.extraction.page import ARABIC_LETTER, drop, text_of

@@ -99,7 +99,7 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     for xpath in hints.remove_xpaths:
         for el in tree.xpath(xpath):
             drop(el)
-    captions, caption_elements = extract_captions(tree, url, caption_xpath=hints.caption_xpath)
+    captions, caption_elements = extract_captions(tree, url, caption_xpath=hints.caption_xpath, title=title, metas=metas, site_names=names)
     line_sources, source_elements = find_source_lines(tree)
 
     if published is None:
