@@ -61,3 +61,13 @@ def test_shallow_pages_are_parsed_as_they_are():
 )
 def test_site_tagline_at_the_end_is_boilerplate(paragraph, is_boilerplate):
     assert is_tagline(paragraph, ["البيان", "الشروق اونلاين"]) is is_boilerplate
+
+
+def test_malformed_og_image_address_is_skipped_not_fatal():
+    body = ("<p>" + "كلمة عربية في نص الخبر " * 20 + "</p>") * 3
+    html = (
+        '<html><head><meta property="og:image" content="http://[::1"><title>عنوان الخبر هنا</title></head>'
+        f"<body><h1>عنوان الخبر هنا</h1>{body}</body></html>"
+    ).encode()
+    article = extract(html, "http://example.org/a/1")
+    assert article.images == [] and article.body

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urljoin
 
 import trafilatura
 from lxml import etree
@@ -28,6 +27,7 @@ from crawler.extraction.body import (
 from crawler.extraction.bylines import choose_authors, pick_byline
 from crawler.extraction.captions import extract_captions
 from crawler.extraction.decoding import check_bytes, decode_html, parse_tree
+from crawler.extraction.images import absolute
 from crawler.extraction.metadata import (
     language_of,
     pick_lead,
@@ -128,9 +128,9 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     dateline = opening_sources(paragraphs, lead, names)
     images = [c.image_url for c in captions if c.image_url]
     for image in [*metas.get("og:image", []), *[i for i in jsonld_values(jsonld, "image") if isinstance(i, str)]]:
-        absolute = urljoin(url, image)
-        if absolute not in images:
-            images.append(absolute)
+        address = absolute(url, image)  # None for an address that does not parse: skipped, not fatal
+        if address and address not in images:
+            images.append(address)
     return Article(
         url=url,
         canonical_url=canonical_url(tree, metas, url),
