@@ -267,7 +267,7 @@ def attach_children(conn: sqlite3.Connection, rows: list[dict[str, Any]], includ
     if include_versions:
         version_fields = ("version", "fetched_at", "run_id", "title", "lead", "body", "content_hash", "extractor")
         for article_id, *version in conn.execute(
-            f"SELECT article_id, {', '.join(version_fields)} FROM article_versions "
+            f"SELECT article_id, {', '.join(version_fields)} FROM article_history "
             f"WHERE article_id IN ({marks}) ORDER BY article_id, version", ids
         ):
             by_id[article_id]["versions"].append(dict(zip(version_fields, version)))

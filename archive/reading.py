@@ -55,7 +55,7 @@ def load_article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] | 
                                (article_id,))
     article["sources"] = rows(conn, "SELECT name, canonical FROM sources WHERE article_id = ? ORDER BY id", (article_id,))
     article["versions"] = rows(
-        conn, "SELECT version, fetched_at, run_id, title, content_hash, extractor FROM article_versions "
+        conn, "SELECT version, fetched_at, run_id, title, content_hash, extractor FROM article_history "
         "WHERE article_id = ? ORDER BY version DESC", (article_id,))
     article["events"] = rows(conn, "SELECT at, kind, detail, url, run_id FROM events WHERE article_id = ? ORDER BY at, id",
                              (article_id,))

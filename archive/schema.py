@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.fts import rebuild_fts
+from archive.fts import index_all_articles
 from crawler.errors import ArchiveTooNew, NotAnArchive, UsageError
 
 
@@ -22,6 +22,7 @@ class Migration:
     description: str
     sql: str
     backfill: Callable[[sqlite3.Connection], None] | None = None  # Python step run after `sql`
+    vacuum: bool = False  # the migration frees much space: VACUUM once it is committed
 
 
 MIGRATIONS: list[Migration] = [
@@ -158,7 +159,7 @@ MIGRATIONS: list[Migration] = [
             tokenize = 'unicode61 remove_diacritics 2'
         );
         """,
-        backfill=rebuild_fts,
+        backfill=index_all_articles,
     ),
     # -- issue #13: per-site discovery memory (a self-contained step; renumber freely when merging) --
     Migration(
@@ -185,6 +186,33 @@ MIGRATIONS: list[Migration] = [
         """,
     ),
     # -- end of issue #13 step --
+    # -- issue #15: one copy of the text (a self-contained step) --
+    Migration(
+        5,
+        "one copy of the text: contentless search index, article_versions keeps superseded versions only",
+        """
+        DROP TABLE articles_fts;
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, lead, body, captions, stems,
+            content = '',
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        DELETE FROM article_versions WHERE EXISTS (
+            SELECT 1 FROM articles a
+            WHERE a.id = article_versions.article_id AND a.version = article_versions.version
+              AND a.title IS article_versions.title AND a.lead IS article_versions.lead
+              AND a.body = article_versions.body AND a.content_hash = article_versions.content_hash
+        );
+        CREATE VIEW article_history AS
+            SELECT article_id, version, fetched_at, run_id, title, lead, body, content_hash, extractor, 0 AS current
+            FROM article_versions
+            UNION ALL
+            SELECT id, version, fetched_at, run_id, title, lead, body, content_hash, extractor, 1 AS current
+            FROM articles
+        """,
+        backfill=index_all_articles,  # recomputed: `stems` now holds only the stems that differ from their word
+        vacuum=True,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -47,7 +47,7 @@ def totals(conn: sqlite3.Connection) -> dict[str, int]:
     count = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
     return {
         "articles": count("SELECT COUNT(*) FROM articles"),
-        "versions": count("SELECT COUNT(*) FROM article_versions"),
+        "versions": count("SELECT COUNT(*) FROM article_history"),  # superseded + current
         "aliases": count("SELECT COUNT(*) FROM aliases"),
         "captions": count("SELECT COUNT(*) FROM captions"),
         "events": count("SELECT COUNT(*) FROM events"),

@@ -9,9 +9,10 @@ A crash loses at most the open batch, which the next run fetches again.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,13 +20,17 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.fts import SearchText, index_article, search_text
+from archive.fts import SearchText, index_article, search_text, unindex_article
 from archive.memory import DiscoveryMemory
 from archive.schema import MIGRATIONS, check_archive, database_file
 from crawler.extraction import Article
 from crawler.known import KnownArticle, KnownArticles, parse_iso
 
+logger = logging.getLogger(__name__)
+
 BUSY_TIMEOUT_MS = 30_000
+# Article rows are 2-4 kB: a 4 kB page holds one and wastes a quarter of itself; 16 kB pages pack them.
+PAGE_SIZE = 16_384
 
 
 def utc_now() -> str:
@@ -56,7 +61,31 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
             )
             conn.execute(f"PRAGMA user_version = {migration.version}")
         applied.append(migration.version)
+        if migration.vacuum and current > 0:  # a new archive has nothing to give back
+            vacuum(conn)
     return applied
+
+
+def vacuum(conn: sqlite3.Connection) -> None:
+    """Give freed pages back to the file system, moving to PAGE_SIZE pages on the way when no
+    reader keeps the archive in WAL mode (the page size of a WAL database cannot change).
+    A reader that blocks it only costs the compaction: the archive stays valid, its free pages reused."""
+    conn.execute("PRAGMA busy_timeout = 0")  # a reader would make leaving WAL mode wait, in vain
+    try:
+        switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    except sqlite3.OperationalError:
+        switched = False
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        if switched:
+            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        conn.execute("VACUUM")
+    except sqlite3.OperationalError as exc:
+        logger.warning("archive not compacted after the migration (%s); run VACUUM when no reader is open", exc)
+    finally:
+        if switched:
+            conn.execute("PRAGMA journal_mode = WAL")
 
 
 def split_sql(script: str) -> list[str]:
@@ -102,10 +131,13 @@ class Archive(DiscoveryMemory):
         self.path = Path(path)
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
+        new = not self.path.exists() or self.path.stat().st_size == 0
         self.db = sqlite_utils.Database(self.path)
         self.conn = self.db.conn
         configure_connection(self.conn)
         check_archive(self.conn, self.path, for_writing=True)  # before WAL mode changes someone else's file
+        if new:
+            self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         self.db.enable_wal()
         self.conn.execute("PRAGMA synchronous = NORMAL")
         migrate(self.db)
@@ -242,7 +274,7 @@ class Archive(DiscoveryMemory):
         signature: bytes | None = None,
         text: SearchText | None = None,
     ) -> int | None:
-        """Store a new article with its captions, sources, first version and index entry.
+        """Store a new article with its captions, sources and index entry (its text is version 1).
 
         Returns the new id, or None when the canonical URL is already archived
         (idempotent: a second insert of the same article adds nothing).
@@ -268,7 +300,6 @@ class Archive(DiscoveryMemory):
         article_id = int(cursor.lastrowid)
         self.conn.execute("UPDATE articles SET cluster_id = ? WHERE id = ?", (cluster_id or article_id, article_id))
         self._write_children(article_id, article, text)
-        self._insert_version(article_id, 1, article, content_hash, fetch)
         if signature is not None:
             self.conn.execute(
                 "INSERT OR REPLACE INTO signatures (article_id, minhash) VALUES (?, ?)", (article_id, signature)
@@ -279,9 +310,11 @@ class Archive(DiscoveryMemory):
         self, article_id: int, article: Article, content_hash: str, fetch: FetchInfo, signature: bytes | None = None,
         text: SearchText | None = None,
     ) -> int:
-        """Store changed text as the next version; earlier versions stay in `article_versions`."""
+        """Store changed text as the next version; the text it replaces moves to `article_versions`."""
         self._write()
         version = self.conn.execute("SELECT version FROM articles WHERE id = ?", (article_id,)).fetchone()[0] + 1
+        self._supersede(article_id)
+        unindex_article(self.conn, article_id)
         row = self.article_row(article, content_hash, fetch)
         row.update(version=version, last_seen=fetch.fetched_at)
         assignments = ", ".join(f"{column} = ?" for column in row)
@@ -289,7 +322,6 @@ class Archive(DiscoveryMemory):
         self.conn.execute("DELETE FROM captions WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM sources WHERE article_id = ?", (article_id,))
         self._write_children(article_id, article, text)
-        self._insert_version(article_id, version, article, content_hash, fetch)
         if signature is not None:
             self.conn.execute(
                 "INSERT OR REPLACE INTO signatures (article_id, minhash) VALUES (?, ?)", (article_id, signature)
@@ -308,12 +340,8 @@ class Archive(DiscoveryMemory):
             **self.metadata_columns(article),
         }
         assignments = ", ".join(f"{column} = ?" for column in fields)
+        unindex_article(self.conn, article_id)
         self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*fields.values(), article_id])
-        self.conn.execute(
-            "UPDATE article_versions SET title = ?, lead = ?, body = ?, content_hash = ?, extractor = ? "
-            "WHERE article_id = ? AND version = (SELECT version FROM articles WHERE id = ?)",
-            (article.title, article.lead, article.body, content_hash, article.extractor, article_id, article_id),
-        )
         self.conn.execute("DELETE FROM captions WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM sources WHERE article_id = ?", (article_id,))
         self._write_children(article_id, article)
@@ -329,14 +357,14 @@ class Archive(DiscoveryMemory):
                 (fetch.lastmod, fetch.etag, fetch.last_modified, article_id),
             )
 
-    def raise_lastmods(self, announced: dict[str, str]) -> int:
-        """Store newer sitemap/feed dates (canonical URL -> ISO date) for archived articles.
+    def raise_lastmods(self, announced: Iterable[tuple[str, str]]) -> int:
+        """Store newer sitemap/feed dates ((canonical URL, ISO date) pairs) for archived articles.
 
         A sitemap often arrives after the feed that led to fetching an article; without this the
         next run would see the sitemap's date as news and fetch the article again.
         """
         raised = 0
-        for canonical_url, iso in announced.items():
+        for canonical_url, iso in announced:
             row = self.conn.execute("SELECT id, lastmod FROM articles WHERE canonical_url = ?", (canonical_url,)).fetchone()
             if row is None:
                 continue
@@ -413,12 +441,12 @@ class Archive(DiscoveryMemory):
             text = search_text(article.title, article.lead, article.body, [c.text for c in article.captions])
         index_article(self.conn, article_id, text)
 
-    def _insert_version(self, article_id: int, version: int, article: Article, content_hash: str, fetch: FetchInfo) -> None:
+    def _supersede(self, article_id: int) -> None:
+        """Keep the current text of an article as a superseded version before it is replaced."""
         self.conn.execute(
             "INSERT OR IGNORE INTO article_versions "
             "(article_id, version, fetched_at, run_id, title, lead, body, content_hash, extractor) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (article_id, version, fetch.fetched_at, fetch.run_id, article.title, article.lead, article.body,
-             content_hash, article.extractor),
+            "SELECT id, version, fetched_at, run_id, title, lead, body, content_hash, extractor FROM articles WHERE id = ?",
+            (article_id,),
         )
 

@@ -4,13 +4,13 @@
 
 What one article costs is what pipelines/dedup.py + pipelines/store.py do for a new article:
 content_hash, article_state (URL lookup), same_text, NearDupIndex.signature + query, then
-Archive.insert_article (articles, captions, sources, article_versions, signatures, the FTS row) +
+Archive.insert_article (articles, captions, sources, signatures, the contentless FTS row) +
 NearDupIndex.add, with a commit every ARCHIVE_BATCH_SIZE (50) articles.
 
 Articles are built from the sample site's Arabic text pools: a title, a lead and 5-9 paragraphs drawn
 from ~4,000 generated paragraphs plus one unique sentence, so no two bodies are equal and random pairs
 are not near-duplicates. The stored archives are prefilled with direct SQL in 20k-row transactions
-into articles, article_versions, captions, sources, signatures and articles_fts (FTS rows built from
+into articles, captions, sources, signatures and articles_fts (FTS rows built from
 pre-normalised paragraphs); stored signatures are random uint32 rows (as MinHashes of distinct texts
 look). The two archives are measured in alternating rounds (median of round means), so a noisy
 neighbour hits both. ratio = cost at 10k / cost at N, target 0.90 (flat).
@@ -108,11 +108,6 @@ def prefill(path: Path, n: int, pool: TextPool, seed: int) -> float:
             " VALUES (?, ?, ?, ?, ?, ?, ?, '[\"محمد العلي\"]', '2026-10-01T09:00:00+03:00', 'سياسة', '[]', 'ar',"
             " ?, ?, 1, ?, ?, ?, 'bench 0')",
             [(k, url, url, site, t, l, b, h, FETCHED_AT, FETCHED_AT, FETCHED_AT, k) for k, url, site, t, l, b, h, *_ in rows],
-        )
-        conn.executemany(
-            "INSERT INTO article_versions (article_id, version, fetched_at, title, lead, body, content_hash, extractor)"
-            " VALUES (?, 1, ?, ?, ?, ?, ?, 'bench 0')",
-            [(k, FETCHED_AT, t, l, b, h) for k, _, _, t, l, b, h, *_ in rows],
         )
         conn.executemany("INSERT INTO captions (article_id, text, credit) VALUES (?, ?, 'رويترز')",
                          [(r[0], r[9]) for r in rows])

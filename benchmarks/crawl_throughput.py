@@ -11,7 +11,8 @@ wall time (interpreter start-up and worker spawn included).
 
 "The limit" is `trafilatura.extract(page_bytes)` (default options) over the same article pages on a
 2-process multiprocessing Pool, timed after the workers have started; "our extractor" is
-`crawler.extraction.extract` the same way. ratio = crawl pages/s / limit pages/s, target 0.85.
+`crawler.extraction.extract` the same way. ratio = crawl pages/s / our-extractor pages/s, target 0.60
+(issue #15; the crawl / bare-trafilatura figure, once targeted at 0.85, is printed too).
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from common import (
 
 from crawler.sample_site import SampleSite, serve
 
-TARGET = 0.85
+TARGET = 0.60
 LIMIT_PROCESSES = 2
 CHUNK = 8
 
@@ -110,8 +111,8 @@ def main() -> None:
     print(f"our extractor (crawler.extraction.extract, {LIMIT_PROCESSES} processes): {ours_rate:.1f} pages/s, "
           f"CPU {ours_cpu * 1e3:.1f} ms/page")
     crawl_rate = crawl.articles / crawl.wall_seconds
-    print(f"crawl / our-extractor pages/s: {crawl_rate / ours_rate:.2f}")
-    print(ratio_line(crawl_rate / limit_rate, TARGET))
+    print(f"crawl / bare-trafilatura pages/s: {crawl_rate / limit_rate:.2f}")
+    print(ratio_line(crawl_rate / ours_rate, TARGET))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import argparse
 import json
 import os
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 from crawler.errors import UsageError, checked_http_url
@@ -33,6 +33,13 @@ def parse_since(value: str) -> datetime:
     if when is None:
         raise argparse.ArgumentTypeError(f"not an ISO date: {value!r} (e.g. 2026-11-01)")
     return when
+
+
+def utc_iso(when: datetime | None) -> str | None:
+    """An ISO string comparable with the archive's UTC times (`fetched_at`); a date without zone is UTC."""
+    if when is None:
+        return None
+    return (when.astimezone(timezone.utc) if when.tzinfo else when).isoformat()
 
 
 def iso_date_text(value: str) -> str:
@@ -113,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     reextract = with_db(commands.add_parser("reextract", help="re-run extraction over stored raw pages (offline)"))
     reextract.add_argument("--site")
+    reextract.add_argument("--since", type=parse_since, help="only articles fetched on or after this date (UTC)")
     reextract.set_defaults(handler=cmd_reextract)
 
     serve = with_db(commands.add_parser("serve", help="browse the archive in Datasette (read-only)"))
@@ -310,7 +318,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     try:
         with ArchiveLock(args.db):
-            result = reextract(Path(args.db), site=args.site)
+            result = reextract(Path(args.db), site=args.site, since=utc_iso(args.since))
     except ArchiveBusy as exc:
         print(f"busy: {exc}", file=sys.stderr)
         return EXIT_BUSY

@@ -36,6 +36,16 @@ TELNETCONSOLE_ENABLED = False
 DEPTH_LIMIT = 0
 LISTING_DEPTH_LIMIT = 3
 DEPTH_PRIORITY = 1
+# Scrapy handles each response's output with CONCURRENT_ITEMS asyncio worker tasks, created per
+# response even when it yields nothing: 100 by default, i.e. ~100 tasks per page. A response yields at
+# most one article item here (the extraction pool gives the parallelism across responses), so one will do.
+CONCURRENT_ITEMS = 1
+# Pending requests wait in disk queues of the run (crawler/runstate.py), not in RAM; FRONTIER_DIR
+# (default: the system's temporary directory) also holds the run's per-URL bookkeeping.
+SCHEDULER = "crawler.runstate.RunScheduler"
+FRONTIER_ON_DISK = True
+FRONTIER_MEMORY_REQUESTS = 10_000  # pending requests kept in RAM (~1-2 kB each) before spilling to disk
+FRONTIER_DIR = None
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 

@@ -98,6 +98,13 @@ def ignore_stop_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
+def extraction_pool(workers: int) -> ProcessPoolExecutor:
+    """The worker pool of the crawl (and of offline re-extraction). spawn, not fork: the crawl process has
+    threads (reactor pool, a local server) that fork would copy mid-flight."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=ignore_stop_signals)
+
+
 class ExtractStage:
     def __init__(
         self, session: ArchiveSession, workers: int = 1, hints: dict[str, ExtractionHints] | None = None,
@@ -120,9 +127,7 @@ class ExtractStage:
         sites: list[Site] = getattr(self.crawler.spider, "sites", [])
         self.hints = {site.name: site.hints for site in sites}
         if self.workers > 1:
-            # spawn, not fork: the crawl process has threads (reactor pool, a local server) that fork would copy mid-flight.
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=ignore_stop_signals)
+            self.pool = extraction_pool(self.workers)
 
     def close_spider(self) -> None:
         if self.pool is not None:

@@ -204,14 +204,15 @@ class ArchiveStage:
             "close_reason": reason,
         }
         status = RUN_STATUS.get(reason, "finished" if reason.startswith("closespider") else reason)
-        fetched = getattr(spider, "scheduled", set())
-        session.archive.raise_lastmods(
-            {url: iso for url, iso in getattr(spider, "lastmods", {}).items() if url in fetched}
-        )
+        runstate = getattr(spider, "runstate", None)
+        if runstate is not None:  # on disk: (URL, date) pairs of the scheduled URLs, a page at a time
+            session.archive.raise_lastmods(runstate.scheduled_announcements())
         self.record_shapes()
         self.record_late_redirects(getattr(getattr(spider, "frontier", None), "late_redirects", {}))
         for site in {s.name for s in getattr(spider, "sites", [])}:
             self.record_site(site, stats)
         session.archive.finish_run(session.run_id, counts, status)
+        if runstate is not None:
+            runstate.close()
         session.close()
         logger.info("run %s %s: %s", session.run_id, status, counts)

@@ -30,6 +30,7 @@ from crawler.announcements import announced_before, feed_entries, parse_when
 from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog
 from crawler.discovery import feeds_in_html, is_child_page, is_static_file, is_taxonomy_sitemap, resolve_sites
 from crawler.frontier import Claim, Frontier, SitemapTrust, page_classified
+from crawler.runstate import RunBookkeeping
 from crawler.items import CrawledArticle, FetchedPage
 from crawler.known import KnownArticles, load_known
 from crawler.middlewares import ONE_ARTICLE_META
@@ -58,6 +59,7 @@ class NewsSpider(scrapy.Spider):
         max_sitemap_bytes: int = 10 * 1024 * 1024,
         sitemap_probe: int = 10,
         sitemap_min_article_share: float = 0.2,
+        frontier_dir: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -71,8 +73,11 @@ class NewsSpider(scrapy.Spider):
         self.since = since
         self.frontier = Frontier()  # what each canonical URL was requested as this run
         self.sitemap_trust = SitemapTrust(sitemap_probe, sitemap_min_article_share)
-        self.lastmods: dict[str, str] = {}  # canonical URL -> newest announced date (ISO; strings keep it small)
-        self.counted: set[tuple[str, str]] = set()
+        # The per-article-URL state on disk (crawler/runstate.py): a back-fill announces millions of URLs.
+        self.runstate = RunBookkeeping(frontier_dir)
+        self.frontier.articles = self.runstate.scheduled
+        self.lastmods = self.runstate.lastmods  # canonical URL -> newest announced date (ISO)
+        self.counted = self.runstate.counted  # (canonical URL, skip) already counted
         # Filtered with Site.owns, not allow_domains: Scrapy's domain check compares host:port.
         self.link_extractor = LinkExtractor(unique=True)
 
@@ -99,6 +104,7 @@ class NewsSpider(scrapy.Spider):
         kwargs.setdefault("max_sitemap_bytes", settings.getint("DOWNLOAD_MAXSIZE"))
         kwargs.setdefault("sitemap_probe", settings.getint("SITEMAP_PROBE", 10))
         kwargs.setdefault("sitemap_min_article_share", settings.getfloat("SITEMAP_MIN_ARTICLE_SHARE", 0.2))
+        kwargs.setdefault("frontier_dir", settings.get("FRONTIER_DIR") or None)
         spider = cls(*args, **kwargs)
         spider._set_crawler(crawler)
         crawler.signals.connect(spider.page_was_classified, signal=page_classified)

@@ -66,9 +66,11 @@ def test_new_version_keeps_the_previous_text(archive):
     assert archive.add_version(article_id, edited, "h2", fetch()) == 2
     archive.commit()
     versions = archive.conn.execute(
-        "SELECT version, content_hash FROM article_versions WHERE article_id = ? ORDER BY version", (article_id,)
+        "SELECT version, content_hash FROM article_history WHERE article_id = ? ORDER BY version", (article_id,)
     ).fetchall()
     assert versions == [(1, "h1"), (2, "h2")]
+    superseded = archive.conn.execute("SELECT version, body FROM article_versions").fetchall()
+    assert superseded == [(1, BODY)]  # only the replaced text is kept beside the current row
     assert archive.conn.execute("SELECT kind FROM events").fetchall() == [("changed",)]
     assert "فقرة أضيفت" in archive.conn.execute("SELECT body FROM articles").fetchone()[0]
 
@@ -121,7 +123,8 @@ def test_an_archive_of_schema_version_1_upgrades_in_place(tmp_path):
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
         row = store.conn.execute("SELECT version, first_seen, status FROM articles").fetchone()
         assert row == (1, "2020-01-01T00:00:00+00:00", "live")
-        assert store.conn.execute("SELECT COUNT(*) FROM article_versions").fetchone()[0] == 1
+        assert store.conn.execute("SELECT COUNT(*) FROM article_versions").fetchone()[0] == 0  # no superseded text
+        assert store.conn.execute("SELECT version, body FROM article_history").fetchall() == [(1, "نص الخبر عن إسرائيل")]
         assert [h.url for h in search(store.conn, "اسرائيل")] == ["u"]
         applied = [r[0] for r in store.conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
         assert applied == list(range(2, LATEST_VERSION + 1))

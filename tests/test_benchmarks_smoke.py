@@ -32,6 +32,11 @@ def run_benchmark(name: str, *args: str) -> list[str]:
         ("archive_growth.py", ["--n", "300", "--rounds", "1", "--batch", "5"], "near-dup index start-up"),
         ("extraction_speed.py", ["--n", "12", "--rounds", "1"], "dev pages:"),
         ("neardup_lookup.py", ["--n", "2000"], ""),
+        ("archive_size.py", ["--n", "150"], "articles_fts_data"),
+        ("reextract_throughput.py", ["--n", "16", "--page-weight-kb", "20"], "our extractor alone"),
+        ("crawl_vs_naive.py", ["--n", "12", "--page-weight-kb", "20", "--runs", "1"], "naive run 1"),
+        ("frontier_memory.py", ["--n", "400", "--small", "100", "--per-sitemap", "200"], "bytes per extra URL"),
+        ("search_latency.py", ["--n", "300", "--repeats", "1"], "p95"),
     ],
 )
 def test_benchmark_runs_and_ends_with_a_ratio(name: str, args: list[str], expected: str) -> None:

@@ -118,3 +118,10 @@ def test_stats_shows_the_demo_run_and_site_counts(archive):
 def test_reextract_of_a_fresh_archive_changes_nothing(archive):
     result = ok(run_cli("reextract", "--db", str(archive)))
     assert f"re-extracted {article_count(archive)}: 0 changed" in result.stdout
+
+
+def test_reextract_since_a_later_date_selects_nothing(archive):
+    result = ok(run_cli("reextract", "--db", str(archive), "--since", "2999-01-01"))
+    assert "re-extracted 0: 0 changed" in result.stdout
+    refused = run_cli("reextract", "--db", str(archive), "--since", "soon")
+    assert refused.returncode == 2 and "not an ISO date" in refused.stderr

@@ -235,7 +235,7 @@ def test_schema_md_has_example_queries_that_run(conn, ids):
     by_topic = dict(zip(("afp", "cluster", "versions", "search"), (
         next(r for q, r in zip(queries, results) if "AFP" in q),
         next(r for q, r in zip(queries, results) if "cluster_id = (SELECT" in q),
-        next(r for q, r in zip(queries, results) if "article_versions v" in q),
+        next(r for q, r in zip(queries, results) if "article_history v" in q),
         next(r for q, r in zip(queries, results) if "MATCH" in q),
     )))
     assert [row[4] for row in by_topic["afp"]] == ["أ ف ب"]

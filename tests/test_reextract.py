@@ -121,7 +121,7 @@ def test_changed_rules_update_articles_captions_and_search_offline(archive_db, n
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT COUNT(*) FROM captions WHERE article_id = ?", (quds,)).fetchone()[0] == 0
         version_row = conn.execute(
-            "SELECT title, extractor FROM article_versions WHERE article_id = ?", (gaza,)).fetchone()
+            "SELECT title, extractor FROM article_history WHERE article_id = ? AND current", (gaza,)).fetchone()
         assert conn.execute("SELECT COUNT(*) FROM sources WHERE article_id = ?", (quds,)).fetchone()[0] == 1
     assert hits(db, "مصلون") == set()  # caption gone from the index too
     assert row(db, quds)[2] == hash_before  # the body did not change, so neither did its hash
@@ -207,3 +207,41 @@ def test_default_extractor_on_a_real_page(tmp_path, no_network):
     assert (result.changed, result.failed) == (1, 0)
     assert row(db, article_id) == (expected.title, expected.body, content_hash(expected.title, expected.body),
                                    expected.extractor)
+
+
+def remove_figures(html: bytes, url: str, **kwargs) -> Article:
+    """Module level, so worker processes can unpickle it: the simple extractor without captions."""
+    article = simple_extract(html, url, **kwargs, version="2")
+    article.captions = []
+    return article
+
+
+def archive_state(db) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT id, title, body, content_hash, extractor FROM articles ORDER BY id").fetchall()
+        captions = conn.execute("SELECT article_id, text FROM captions ORDER BY id").fetchall()
+    return rows + captions
+
+
+def test_the_process_pool_gives_the_rows_of_inline_reextraction(archive_db, tmp_path, no_network):
+    db, ids = archive_db
+    copy = tmp_path / "copy.db"  # beside the original: the same WARC references resolve
+    with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    seen = []
+    pooled = reextract(db, hints_by_site={}, extract_fn=remove_figures, workers=2,
+                       progress=lambda r: seen.append(r.seen))
+    inline = reextract(copy, hints_by_site={}, extract_fn=remove_figures, workers=1)
+    assert (pooled.seen, pooled.changed, pooled.unchanged) == (inline.seen, inline.changed, inline.unchanged) == (3, 1, 2)
+    assert seen == [1, 2, 3]  # progress after each article, in order
+    assert archive_state(db) == archive_state(copy)
+    assert hits(db, "مصلون") == set()
+
+
+def test_since_selects_articles_fetched_from_that_date(archive_db, no_network):
+    db, ids = archive_db
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE articles SET fetched_at = '2026-12-01T00:00:00+00:00' WHERE id = ?", (ids["/news/gaza"],))
+    result = reextract(db, since="2026-11-30", hints_by_site={}, extract_fn=remove_figures)
+    assert (result.seen, result.changed) == (1, 1)
+    assert row(db, ids["/news/gaza"])[3] == "simple 2" and row(db, ids["/news/quds"])[3] == "simple 1"

@@ -24,10 +24,12 @@ except ImportError:  # started outside the checkout: the plugin lives at archive
 from archive.fts import match_expression
 from archive.reading import json_list, load_article
 from archive.report import archive_charts, charts_fragment
+from archive.snippets import snippet
 from crawler.arabic import normalize
 
 MATCH_NOTHING = '""'  # an empty FTS5 phrase: a blank query finds nothing instead of failing
-SNIPPET_START, SNIPPET_END = "\ue000", "\ue001"  # set by the `search` query's snippet()
+SNIPPET_START, SNIPPET_END = "\ue000", "\ue001"  # set by arabic_snippet() in the `search` query
+SNIPPET_WORDS = 16
 
 
 def arabic_match(query: str | None) -> str:
@@ -36,6 +38,11 @@ def arabic_match(query: str | None) -> str:
         return match_expression(query or "")
     except ValueError:
         return MATCH_NOTHING
+
+
+def arabic_snippet(query: str | None, title: str | None, lead: str | None, body: str | None) -> str:
+    """A snippet of the published text around the words matching `query` (the index holds no text)."""
+    return snippet(query or "", [body, lead, title], start=SNIPPET_START, end=SNIPPET_END, words=SNIPPET_WORDS)
 
 
 def arabic_normalize(text: str | None) -> str | None:
@@ -55,6 +62,7 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette) -> No
     conn.execute("PRAGMA query_only = 1")
     conn.create_function("arabic_normalize", 1, arabic_normalize, deterministic=True)
     conn.create_function("arabic_match", 1, arabic_match, deterministic=True)
+    conn.create_function("arabic_snippet", 4, arabic_snippet, deterministic=True)
     # The table page's search box sends escape_fts(:search): make it normalise like our index.
     conn.create_function("escape_fts", 1, arabic_match, deterministic=True)
 
