@@ -141,8 +141,18 @@ class ArchiveStage:
         session.archive.record_site_run(session.run_id, site, counts["pages"], articles, counts, rates, flags)
 
     def spider_closed(self, spider, reason: str) -> None:
+        fetched = getattr(spider, "scheduled", set())
+        lastmods = {url: iso for url, iso in getattr(spider, "lastmods", {}).items() if url in fetched}
+        sites = {s.name for s in getattr(spider, "sites", [])}
+        self.record_run_end(self.crawler.stats.get_stats(), sites, lastmods, reason,
+                            round(time.monotonic() - self.started, 2))
+        self.session.close()
+
+    def record_run_end(self, stats: dict, sites: set[str], lastmods: dict[str, str], reason: str,
+                       seconds: float) -> None:
+        """Record the run's end from Scrapy-style stats (one crawler's, or a cluster's summed):
+        counts in `crawl_runs`, per-site rows in `site_runs`, newer sitemap dates of fetched articles."""
         session = self.session
-        stats = self.crawler.stats.get_stats()
         totals = session.totals()
         failures = sum(v for k, v in stats.items() if k.startswith("site/") and "/failures/" in k)
         counts = {
@@ -157,16 +167,12 @@ class ArchiveStage:
             "failures": failures,
             "requests": stats.get("downloader/request_count", 0),
             "skipped_known": sum(v for k, v in stats.items() if k.endswith("/skipped/already_archived")),
-            "seconds": round(time.monotonic() - self.started, 2),
+            "seconds": seconds,
             "close_reason": reason,
         }
         status = RUN_STATUS.get(reason, "finished" if reason.startswith("closespider") else reason)
-        fetched = getattr(spider, "scheduled", set())
-        session.archive.raise_lastmods(
-            {url: iso for url, iso in getattr(spider, "lastmods", {}).items() if url in fetched}
-        )
-        for site in {s.name for s in getattr(spider, "sites", [])}:
+        session.archive.raise_lastmods(lastmods)
+        for site in sites:
             self.record_site(site, stats)
         session.archive.finish_run(session.run_id, counts, status)
-        session.close()
         logger.info("run %s %s: %s", session.run_id, status, counts)
