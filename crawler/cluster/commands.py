@@ -72,6 +72,8 @@ def settings_from(args: argparse.Namespace) -> dict[str, str]:
 
 def guarded(run) -> int:
     """The cluster's failures as exit codes: Redis gone 69, busy 75, usage 2."""
+    import redis
+
     from crawler.catalog import CatalogError
     from crawler.cluster.redis_server import RedisUnavailable
     from crawler.cluster.seed import NoWriter, RunBusy
@@ -83,6 +85,10 @@ def guarded(run) -> int:
         return run()
     except RedisUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REDIS
+    except redis.RedisError as exc:
+        print(f"error: lost Redis: {exc}; nothing archived is lost, seed the run again once Redis is back",
+              file=sys.stderr)
         return EXIT_REDIS
     except (ArchiveBusy, WriterBusy, RunBusy) as exc:
         print(f"busy: {exc}", file=sys.stderr)

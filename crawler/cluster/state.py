@@ -93,8 +93,8 @@ class RedisKnownArticles(KnownArticles):
         raw = self.client.hget(self.keys.known(site), canonical_url)
         return KnownArticle(*json.loads(raw)) if raw else None
 
-    def __len__(self) -> int:
-        return 0  # unknown without a scan; only used for logging
+    def __bool__(self) -> bool:
+        return True  # the spider keeps a truthy `known`; the count is in Redis, not here
 
 
 class SharedLastmods:
