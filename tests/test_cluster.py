@@ -182,7 +182,7 @@ def test_three_nodes_archive_exactly_what_one_machine_archives_and_a_second_run_
         first_article_requests = article_paths_requested(site, server)
         ok(run_cli("crawl", "sample", "--base-url", server.base_url, "--db", str(single)))  # the site's 500 and 429 are spent
         before = len(server.requests)
-        second = ok(run_cli("cluster", "run", "sample", "--nodes", "2", "--base-url", server.base_url,
+        second = ok(run_cli("cluster", "run", "sample", "--nodes", "1", "--base-url", server.base_url,
                             "--db", str(clustered)))
         second_article_requests = article_paths_requested(site, server, before)
 
