@@ -21,8 +21,8 @@ from typing import Any
 
 from archive.store import Archive
 from archive.warc import WarcError, read_response
+from crawler.extraction import Article, Caption, ExtractionHints, Source
 from crawler.identity import content_hash
-from crawler.items import Article, Caption, ExtractionHints, Source
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from archive.fts import SearchText, index_article, search_text
 from archive.schema import LATEST_VERSION, MIGRATIONS
-from crawler.items import Article
+from crawler.extraction import Article
 from crawler.known import KnownArticle, KnownArticles, parse_iso
 
 BUSY_TIMEOUT_MS = 30_000

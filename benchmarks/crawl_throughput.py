@@ -43,8 +43,7 @@ def bare_trafilatura(page: tuple[str, bytes]) -> float:
 
 
 def our_extractor(page: tuple[str, bytes]) -> float:
-    from crawler.extraction import extract
-    from crawler.items import NotAnArticle
+    from crawler.extraction import NotAnArticle, extract
 
     started = time.process_time()
     try:

@@ -2,7 +2,7 @@
 
 Run by hand:  python benchmarks/extraction_eval.py [-v]
 
-Pages: every tests/gold/*.json (real dev pages from ../shared/dev-pages and crafted pages in
+Pages: every tests/gold/*.json (real pages kept in tests/fixtures/pages/ and composed pages in
 tests/gold/pages/), plus the article pages of the bundled sample site when
 `crawler.sample_site` offers `SampleSite` and `serve` (fetched over 127.0.0.1, gold taken from
 `site.articles`). Scores:
@@ -30,12 +30,10 @@ sys.path.insert(0, str(ROOT))
 import trafilatura  # noqa: E402
 
 from crawler.arabic import clean_text, normalize  # noqa: E402
-from crawler.attribution import rules  # noqa: E402
-from crawler.extraction import EXTRACTOR_ID, extract  # noqa: E402
-from crawler.items import NotAnArticle  # noqa: E402
+from crawler.extraction.attribution import rules  # noqa: E402
+from crawler.extraction import EXTRACTOR_ID, NotAnArticle, extract  # noqa: E402
 
 GOLD_DIR = ROOT / "tests" / "gold"
-DEV_PAGES = ROOT.parent / "shared" / "dev-pages"
 FIELDS = ("body recall", "leak", "title exact", "date correct", "caption recall", "source recall")
 TARGETS = {"body recall": 0.95, "leak": 0.05, "title exact": 0.98, "date correct": 0.95, "caption recall": 0.95, "source recall": 0.95}
 
@@ -58,11 +56,9 @@ def load_gold_files() -> list[Gold]:
     golds = []
     for path in sorted(GOLD_DIR.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        where, _, rel = data["file"].partition(":")
-        page = DEV_PAGES / rel if where == "dev" else GOLD_DIR / data["file"]
+        page = ROOT / "tests" / data["file"]
         if not page.exists():
-            print(f"skip {path.name}: {page} missing", file=sys.stderr)
-            continue
+            raise SystemExit(f"{path.name}: gold page tests/{data['file']} is missing")
         golds.append(
             Gold(
                 name=path.stem, html=page.read_bytes(), url=data["url"], title=data["title"],

@@ -3,8 +3,8 @@
     python benchmarks/extraction_speed.py [--n 300] [--page-weight-kb 100] [--rounds 3] [--profile OUT.prof]
 
 Pages: the article pages of the sample site (seed 7, padded to ~100 kB, rendered through
-`site.respond` as a repeat visit, like the crawl benchmark) plus the real dev pages in
-../shared/dev-pages. Each extractor runs over every page once to warm up (imports, rule caches),
+`site.respond` as a repeat visit, like the crawl benchmark) plus the real pages in
+tests/fixtures/pages. Each extractor runs over every page once to warm up (imports, rule caches),
 then `--rounds` times; the cheapest round counts (least disturbed by other load). CPU time is
 `time.process_time`. "bare" is `trafilatura.extract(page_bytes)` with default options, as in
 crawl_throughput.py; "ours" is `crawler.extraction.extract(page_bytes, url)`.
@@ -20,17 +20,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import trafilatura
 from common import ROOT, article_pages, machine_line, ratio_line
 
-import trafilatura
-
-from crawler.extraction import extract
-from crawler.items import NotAnArticle
+from crawler.extraction import NotAnArticle, extract
 from crawler.sample_site import SampleSite
 
 TARGET = 0.85
 BASE_URL = "http://127.0.0.1:8000"
-DEV_PAGES = ROOT.parent / "shared" / "dev-pages"
+DEV_PAGES = ROOT / "tests" / "fixtures" / "pages"
 DEV_URLS = {  # as in the dev-pages README (URL dates matter to our date fallback)
     "cnn-arabic-2013.html": "http://arabic.cnn.com/2013/middle_east/8/3/syria.clashes/index.html",
     "akhbarelyom-2020.html": "https://akhbarelyom.com/news/newdetails/3126898/1/",

@@ -98,7 +98,7 @@ def main() -> None:
     args = parser.parse_args()
 
     index = NearDupIndex()
-    sample = Path("/work/shared/seed-article.txt")
+    sample = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "seed-article.txt"
     text = sample.read_text(encoding="utf-8") if sample.exists() else "خبر " * 300
     started = time.perf_counter()
     for _ in range(50):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.items import ExtractionHints
+from crawler.extraction import ExtractionHints
 
 DEFAULT_CATALOG = Path(__file__).with_name("sites.toml")
 
@@ -132,28 +132,3 @@ def get_site(name: str, path: Path | str = DEFAULT_CATALOG) -> Site:
         return catalog[name]
     except KeyError:
         raise CatalogError(f"unknown site {name!r}; known: {', '.join(sorted(catalog))}") from None
-
-
-def resolve_sites(
-    names: list[str], *, base_url: str | None = None, url: str | None = None, catalog: dict[str, Site] | None = None
-) -> list[Site]:
-    """Catalog entries by name, or an ad-hoc site for `url`; `base_url` fills in `{base}` for local sites."""
-    catalog = catalog if catalog is not None else load_catalog()
-    if url:
-        from crawler.discovery import find_site
-
-        return [find_site(url, catalog)]
-    if not names:
-        raise CatalogError("name at least one site (see `python -m crawler sites`), or give a URL")
-    unknown = [n for n in names if n not in catalog]
-    if unknown:
-        raise CatalogError(f"unknown site(s) {', '.join(unknown)}; known: {', '.join(sorted(catalog))}")
-    sites = []
-    for name in names:
-        site = catalog[name]
-        if site.is_local:
-            if not base_url:
-                raise CatalogError(f"site {name!r} is served locally: give its base URL, or run `python -m crawler demo`")
-            site = site.with_base_url(base_url)
-        sites.append(site)
-    return sites

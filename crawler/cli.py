@@ -55,8 +55,15 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--site", help="apply this catalog site's extraction hints")
     extract.set_defaults(handler=cmd_extract)
 
-    sites = commands.add_parser("sites", help="list the site catalog")
+    sites = commands.add_parser("sites", help="list the site catalog, or check entries against their live sites")
+    sites.add_argument("names", nargs="*", metavar="SITE", help="with --check: the entries to check (default all)")
     sites.add_argument("--json", action="store_true")
+    sites.add_argument("--check", action="store_true", help="fetch each entry's discovery URLs and a few articles")
+    sites.add_argument("--articles", type=int, default=3, metavar="N", help="articles fetched per site (default 3)")
+    sites.add_argument("--base-url", help="where a locally served catalog site ({base}) lives")
+    sites.add_argument("--write", action="store_true", help="record each verdict in the local verification file")
+    sites.add_argument("--overrides", type=Path, help="the local verification file (default: see README)")
+    sites.add_argument("--catalog", type=Path, help="another catalog file (default the bundled crawler/sites.toml)")
     sites.set_defaults(handler=cmd_sites)
 
     search = with_db(commands.add_parser("search", help="Arabic full-text search of the archive"))
@@ -136,7 +143,7 @@ def log_level(verbose: bool) -> str:
 
 
 def resolve_crawl_sites(args: argparse.Namespace, catalog: dict) -> list:
-    from crawler.catalog import resolve_sites
+    from crawler.discovery import resolve_sites
 
     names = args.sites
     if args.all:
@@ -159,8 +166,7 @@ def crawl_and_report(sites: list, db: str, *, fail_on_health: bool = False, **op
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from crawler.catalog import get_site
-    from crawler.extraction import extract
-    from crawler.items import NotAnArticle
+    from crawler.extraction import NotAnArticle, extract
 
     hints = get_site(args.site).hints if args.site else None
     try:
@@ -173,16 +179,50 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    from crawler.catalog import load_catalog
+    from crawler.catalog import DEFAULT_CATALOG, CatalogError, load_catalog
+    from crawler.runner import EXIT_USAGE
+    from crawler.sitecheck.overrides import load_verifications, verification_text
 
-    catalog = load_catalog()
+    if args.check:
+        return cmd_sites_check(args)
+    if args.names or args.write:
+        print("error: naming sites and --write go with --check", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        catalog = load_catalog(args.catalog or DEFAULT_CATALOG)
+    except (CatalogError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    checks = load_verifications(args.overrides)
     if args.json:
-        print(json.dumps([site.summary() for site in catalog.values()], ensure_ascii=False, indent=2))
+        rows = [{**site.summary(), "check": checks.get(site.name)} for site in catalog.values()]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     for site in catalog.values():
         discovery = len(site.sitemaps) + len(site.feeds) + len(site.start_urls)
-        print(f"{site.name:<18} {','.join(site.domains):<32} {discovery:>2} discovery URLs  verified: {site.verified}")
+        verified = verification_text(site.verified, checks.get(site.name))
+        print(f"{site.name:<18} {','.join(site.domains):<32} {discovery:>2} discovery URLs  verified: {verified}")
     return 0
+
+
+def cmd_sites_check(args: argparse.Namespace) -> int:
+    from crawler.catalog import DEFAULT_CATALOG, CatalogError
+    from crawler.runner import EXIT_USAGE
+    from crawler.sitecheck import check_catalog, record_verifications, verification_entries
+
+    try:
+        if args.articles < 0:
+            raise ValueError("--articles must be 0 or more")
+        result = check_catalog(args.names, base_url=args.base_url, catalog_path=args.catalog or DEFAULT_CATALOG,
+                               articles=args.articles)
+    except (CatalogError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.text())
+    if args.write:
+        path = record_verifications(verification_entries(result), args.overrides)
+        print(f"verdicts recorded in {path}", file=sys.stderr)
+    return result.exit_code
 
 
 def cmd_search(args: argparse.Namespace) -> int:

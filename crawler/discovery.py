@@ -1,8 +1,9 @@
-"""Discovery for sites that are not in the catalog (`crawl --url https://example/`).
+"""Which sites a run crawls: catalog entries by name (`resolve_sites`), or an ad-hoc site for any URL.
 
 `site_for_url` builds an ad-hoc `Site` whose URL patterns recognise the shapes most news
 sites use; `feeds_in_html` and `sitemaps_in_robots` find more discovery URLs on a site's
-own pages, for ad-hoc sites and for checking catalog entries.
+own pages, for ad-hoc sites and for checking catalog entries. The catalog itself (`crawler.catalog`)
+is plain data and imports nothing from here.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from lxml.etree import ParserError
 from protego import Protego
 from w3lib.encoding import html_to_unicode
 
-from crawler.catalog import DEFAULT_CATALOG, Site
+from crawler.catalog import DEFAULT_CATALOG, CatalogError, Site, load_catalog
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -189,3 +190,26 @@ def _is_site_feed_host(url: str, base_url: str) -> bool:
 
 def _unique(urls: list[str]) -> list[str]:
     return list(dict.fromkeys(urls))
+
+
+def resolve_sites(
+    names: list[str], *, base_url: str | None = None, url: str | None = None, catalog: dict[str, Site] | None = None
+) -> list[Site]:
+    """Catalog entries by name, or an ad-hoc site for `url`; `base_url` fills in `{base}` for local sites."""
+    catalog = catalog if catalog is not None else load_catalog()
+    if url:
+        return [find_site(url, catalog)]
+    if not names:
+        raise CatalogError("name at least one site (see `python -m crawler sites`), or give a URL")
+    unknown = [n for n in names if n not in catalog]
+    if unknown:
+        raise CatalogError(f"unknown site(s) {', '.join(unknown)}; known: {', '.join(sorted(catalog))}")
+    sites = []
+    for name in names:
+        site = catalog[name]
+        if site.is_local:
+            if not base_url:
+                raise CatalogError(f"site {name!r} is served locally: give its base URL, or run `python -m crawler demo`")
+            site = site.with_base_url(base_url)
+        sites.append(site)
+    return sites

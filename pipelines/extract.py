@@ -23,9 +23,9 @@ from functools import lru_cache
 from archive.fts import SearchText, search_text
 from archive.warc import page_records
 from crawler.catalog import Site
-from crawler.extraction import extract
+from crawler.extraction import Article, ExtractionHints, NotAnArticle, extract
 from crawler.identity import content_hash
-from crawler.items import Article, CrawledArticle, ExtractionHints, FetchedPage, NotAnArticle
+from crawler.items import CrawledArticle, FetchedPage
 from crawler.neardup import NearDupIndex
 from pipelines.session import ArchiveSession
 

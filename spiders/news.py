@@ -22,9 +22,9 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog, resolve_sites
-from crawler.dates import date_from_url
-from crawler.discovery import feeds_in_html
+from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog
+from crawler.discovery import feeds_in_html, resolve_sites
+from crawler.extraction.dates import date_from_url
 from crawler.items import CrawledArticle, FetchedPage
 from crawler.known import KnownArticles, parse_iso
 from crawler.urls import canonicalize_url

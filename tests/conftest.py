@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_PAGES = ROOT.parent / "shared" / "dev-pages"
+REAL_PAGES = ROOT / "tests" / "fixtures" / "pages"  # real saved news pages, provenance in its README
 
 
 def run_cli(*args: str, timeout: float = 240, env: dict | None = None) -> subprocess.CompletedProcess:

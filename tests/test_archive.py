@@ -12,7 +12,7 @@ from archive.fts import search
 from archive.readonly import open_readonly
 from archive.schema import LATEST_VERSION, MIGRATIONS
 from archive.store import Archive, FetchInfo
-from crawler.items import Article, Caption, Source
+from crawler.extraction import Article, Caption, Source
 from crawler.lock import ArchiveBusy, ArchiveLock
 
 BODY = (

@@ -1,7 +1,7 @@
 """Source lines, datelines, trailing agency credits, canonical agencies and bylines."""
 import pytest
 
-from crawler.attribution import canonical_agency, parse_byline, parse_dateline, parse_source_line, parse_trailing_attribution
+from crawler.extraction.attribution import canonical_agency, parse_byline, parse_dateline, parse_source_line, parse_trailing_attribution
 
 
 def names(sources):

@@ -18,7 +18,7 @@ import pytest
 
 from archive.browse import PLUGINS_DIR, database_name, metadata, run_server, serve_command, serve_env
 from archive.store import Archive, FetchInfo
-from crawler.items import Article, Caption, Source
+from crawler.extraction import Article, Caption, Source
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [

@@ -1,7 +1,7 @@
 """The site catalog: every entry is well-formed and its URL patterns tell articles from listings.
 
 Real sites cannot be reached from here: the example URLs below follow each site's public URL
-scheme (slugs and ids are made up), and the saved pages in /work/shared/dev-pages pin the
+scheme (slugs and ids are made up), and the saved pages in tests/fixtures/pages pin the
 entries marked `verified = "saved-page"` to URLs the sites really served.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 
 from crawler.catalog import CatalogError, load_catalog
 
-DEV_PAGES = Path("/work/shared/dev-pages")
+from tests.conftest import REAL_PAGES
 CATALOG = load_catalog()
 REAL_SITES = {name: site for name, site in CATALOG.items() if not site.is_local}
 
@@ -134,10 +134,10 @@ def test_patterns_stay_on_the_site(name):
 
 def saved_page_urls(filename: str) -> list[str]:
     """The README's URL for a saved page (when it is not just the homepage) and the page's rel=canonical."""
-    readme = (DEV_PAGES / "README.md").read_text(encoding="utf-8")
+    readme = (REAL_PAGES / "README.md").read_text(encoding="utf-8")
     row = next(line for line in readme.splitlines() if line.startswith(f"| {filename} "))
     urls = [u for u in re.findall(r"https?://[^\s|)]+", row) if urlsplit(u).path not in ("", "/")]
-    root = lxml.html.fromstring((DEV_PAGES / filename).read_bytes())
+    root = lxml.html.fromstring((REAL_PAGES / filename).read_bytes())
     urls += [c.strip() for c in root.xpath("//link[@rel='canonical']/@href")]
     return urls
 
@@ -164,7 +164,7 @@ def test_saved_dev_pages_match_their_sites_article_pattern(filename):
 def test_links_on_saved_pages_are_classified_like_a_reader_would(filename, articles, non_articles):
     site = CATALOG[DEV_PAGE_SITES[filename]]
     base = saved_page_urls(filename)[-1]
-    root = lxml.html.fromstring((DEV_PAGES / filename).read_bytes())
+    root = lxml.html.fromstring((REAL_PAGES / filename).read_bytes())
     links = {urljoin(base, h.strip()) for h in root.xpath("//a/@href | //link/@href")}
     links = {u for u in links if site.owns(u)}
     for url in links:
@@ -179,7 +179,7 @@ def test_links_on_saved_pages_are_classified_like_a_reader_would(filename, artic
 def test_elbaladtv_saved_page_story_links_are_articles():
     # WordPress root slugs: every same-site link with a 3+ word root slug is a story.
     site = CATALOG["elbaladtv"]
-    root = lxml.html.fromstring((DEV_PAGES / "elbaladtv-2020.html").read_bytes())
+    root = lxml.html.fromstring((REAL_PAGES / "elbaladtv-2020.html").read_bytes())
     stories = {h for h in root.xpath("//a/@href") if re.fullmatch(r"https://elbaladtv\.net/(%[0-9a-f]{2}|-)+/", h)}
     stories = {h for h in stories if h.count("-") >= 2}
     assert len(stories) >= 5
@@ -252,7 +252,7 @@ def test_saved_pages_extract_cleanly_with_their_catalog_hints(filename):
 
     site = CATALOG[DEV_PAGE_SITES[filename]]
     title, includes, excludes = SAVED_PAGE_GOLD[filename]
-    article = extract((DEV_PAGES / filename).read_bytes(), saved_page_urls(filename)[-1], hints=site.hints)
+    article = extract((REAL_PAGES / filename).read_bytes(), saved_page_urls(filename)[-1], hints=site.hints)
     assert article.title == title
     for text in includes:
         assert text in article.body, text

@@ -1,5 +1,5 @@
 """Charset traps of Arabic sites: undeclared cp1256 / ISO-8859-6, lying declarations."""
-from crawler.charset import decode_html, declared_charset
+from crawler.extraction.decoding import declared_charset, decode_html
 
 ARABIC_PAGE = (
     "<html><head>{meta}<title>خبر عاجل</title></head><body><p>أعلن النظام السوري أن قواته كثفت عملياتها "

@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 from crawler.runner import EXIT_OK
-from tests.conftest import DEV_PAGES, run_cli
+from tests.conftest import REAL_PAGES, run_cli
 
 AKHBARELYOM_URL = "https://akhbarelyom.com/news/newdetails/3126898/1/36-عامًا..-سر-رحيل-نعيمة-عاكف-في-سن-مبكر"
 MIN_CATALOG_SITES = 16
@@ -57,7 +57,7 @@ def test_sites_json_gives_domains_discovery_urls_and_verification():
 
 
 def test_extract_prints_the_article_as_json():
-    page = DEV_PAGES / "akhbarelyom-2020.html"
+    page = REAL_PAGES / "akhbarelyom-2020.html"
     article = json.loads(ok(run_cli("extract", str(page), "--url", AKHBARELYOM_URL)).stdout)
     assert "نعيمة عاكف" in article["title"]
     assert article["published"].startswith("2020-10-07")

@@ -4,7 +4,12 @@ from datetime import datetime, timezone
 import lxml.html
 import pytest
 
-from crawler.dates import date_from_url, parse_structured_date, parse_text_date, trusted_htmldate
+from crawler.extraction.dates import (
+    date_from_url,
+    parse_structured_date,
+    parse_text_date,
+    trusted_htmldate,
+)
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 

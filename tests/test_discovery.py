@@ -1,7 +1,6 @@
 """Discovery for uncatalogued sites: the ad-hoc Site, feed links in HTML, sitemaps in robots.txt."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import lxml.html
 import pytest
@@ -9,11 +8,11 @@ import pytest
 from crawler.catalog import load_catalog
 from crawler.discovery import feeds_in_html, find_site, registered_domain, site_for_url, sitemaps_in_robots
 
-DEV_PAGES = Path("/work/shared/dev-pages")
+from tests.conftest import REAL_PAGES
 
 
 def dev_page(name: str) -> bytes:
-    return (DEV_PAGES / name).read_bytes()
+    return (REAL_PAGES / name).read_bytes()
 
 
 def canonical_of(name: str) -> str:

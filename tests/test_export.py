@@ -14,7 +14,7 @@ from archive.export import export_articles, terminal_progress
 from archive.readonly import open_readonly
 from archive.schema import LATEST_VERSION
 from archive.store import Archive, FetchInfo
-from crawler.items import Article, Caption, Source
+from crawler.extraction import Article, Caption, Source
 
 BODY_V1 = (
     "أعلن مسؤولون في دير الزور أن الاشتباكات توقفت.\n\n"

@@ -14,7 +14,7 @@ from crawler.neardup import NearDupIndex
 
 REPO = Path(__file__).resolve().parents[1]
 
-# An agency story as Al Jazeera ran it (from /work/shared/seed-article.txt).
+# An agency story as Al Jazeera ran it (tests/fixtures/seed-article.txt).
 AGENCY_BODY = """أعلن النظام السوري أن قواته كثفت عملياتها ضد تنظيم الدولة الإسلامية بمدينة الميادين بريف دير الزور، وسط عشرات الغارات الجوية، كما استهدفت الغارات ريفي إدلب وحماة، بينما قتل سبعة عناصر من هيئة تحرير الشام في تفجير بإدلب.
 
 وقالت وكالة سانا الرسمية للأنباء إن قوات النظام كثفت عملياتها بمدينة الميادين جنوب شرق دير الزور، وسيطرت على قرية الطيبة، كما تقدمت من الجهة الغربية داخل الميادين، ودمرت تحصينات ومقرات لتنظيم الدولة بمواقع عدة.

@@ -13,10 +13,11 @@ from archive.reextract import reextract
 from archive.store import Archive, FetchInfo
 from archive.warc import WarcWriter
 from crawler.catalog import load_catalog
-from crawler.charset import decode_html
+from crawler.extraction import Article, Caption, ExtractionHints, NotAnArticle, Source
+from crawler.extraction.decoding import decode_html
 from crawler.identity import content_hash
-from crawler.items import Article, Caption, ExtractionHints, FetchedPage, NotAnArticle, Source
-from tests.conftest import DEV_PAGES
+from crawler.items import FetchedPage
+from tests.conftest import REAL_PAGES
 
 FETCHED_AT = "2026-11-25T10:30:00+00:00"
 
@@ -186,7 +187,7 @@ def test_missing_archive_is_not_created(tmp_path):
 
 def test_default_extractor_on_a_real_page(tmp_path, no_network):
     extraction = pytest.importorskip("crawler.extraction")
-    html = (DEV_PAGES / "akhbarelyom-2020.html").read_bytes()
+    html = (REAL_PAGES / "akhbarelyom-2020.html").read_bytes()
     url = "https://akhbarelyom.com/news/newdetails/3126898/1/x"
     db = tmp_path / "archive.db"
     with WarcWriter(tmp_path / "warc") as writer:

@@ -9,7 +9,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.warc import WarcError, WarcWriter, read_response
 from crawler.items import FetchedPage
-from tests.conftest import DEV_PAGES
+from tests.conftest import REAL_PAGES
 
 ARABIC_HTML = "<html><head><title>خبر</title></head><body><h1>غزة تحت القصف</h1><p>قال مراسل الجزيرة إن…</p></body></html>"
 
@@ -59,7 +59,7 @@ def test_arabic_pages_round_trip_byte_identical(tmp_path):
 
 
 def test_real_dev_page_round_trips(tmp_path):
-    html = (DEV_PAGES / "akhbarelyom-2020.html").read_bytes()
+    html = (REAL_PAGES / "akhbarelyom-2020.html").read_bytes()
     with WarcWriter(tmp_path / "warc") as writer:
         ref = writer.write_page(page("/news/newdetails/3126898", html))
     assert read_response(tmp_path / ref.file, ref.offset)[0] == html

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from crawler.arabic import clean_text, normalize
-from crawler.items import Source
+from crawler.extraction.article import Source
 
 DATA_DIR = Path(__file__).with_name("data")
 MAX_SOURCE_NAME_WORDS = 5

@@ -1,4 +1,4 @@
-"""Decode fetched HTML bytes to text, surviving the charset traps of Arabic sites.
+"""From fetched bytes to a parsed tree: refuse what is not HTML, decode surviving the charset traps of Arabic sites, parse.
 
 Old Arabic sites serve windows-1256 or ISO-8859-6 with no declaration, or declare
 utf-8 while serving cp1256. The declared (or sniffed) encoding is tried first; when
@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import codecs
 import re
+
+import lxml.html
+from lxml import etree
+
+from crawler.extraction.article import NotAnArticle
 
 ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 # Latin-1 accented letters: what ISO-8859-6 Arabic turns into when read as cp1256.
@@ -106,3 +111,48 @@ def decode_html(data: bytes, content_type: str | None) -> str:
     names = dict.fromkeys([declared, *FALLBACKS] if declared else FALLBACKS)
     candidates = [data.decode(name, errors="replace") for name in names]
     return max(candidates, key=arabic_score).lstrip("\ufeff")
+
+
+BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"\x00\x00\x01\x00", b"OggS", b"ID3")
+NON_HTML_TYPES = re.compile(r"^(image|audio|video|font)/|^application/(pdf|zip|octet-stream|gzip|x-)", re.I)
+FEED_TYPES = re.compile(r"^(application/(rss|atom)\+xml|application/xml|text/xml)", re.I)
+# Bytes 0-8 and 14-31: control characters that text (even UTF-16's ASCII half) does not contain.
+BINARY_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
+# Control characters (not tab/newline/CR) libxml2 rejects; in UTF-8 they are single bytes.
+XML_ILLEGAL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13))
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+MARKUP_START = re.compile(r"<(html|body|p|div|head|article|title)\b", re.I)
+FEED_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|urlset|sitemapindex|rdf:RDF)\b", re.S)
+
+
+def check_bytes(html: bytes, content_type: str | None) -> None:
+    if not html or not html.strip():
+        raise NotAnArticle("empty response")
+    if html.lstrip().startswith(BINARY_MAGIC):
+        raise NotAnArticle("binary content (file signature), not HTML")
+    head = html[:4096]
+    controls = len(head) - len(head.translate(None, BINARY_CONTROL_BYTES))
+    if controls > len(head) // 100:
+        raise NotAnArticle("binary content (control bytes), not HTML")
+    if content_type and NON_HTML_TYPES.search(content_type.strip()) and b"<" not in head:
+        raise NotAnArticle(f"content type {content_type.split(';')[0]} is not HTML")
+    if FEED_START.match(head) or (content_type and FEED_TYPES.match(content_type.strip()) and b"<html" not in head.lower()):
+        raise NotAnArticle("a feed or sitemap (XML), not an article page")
+
+
+def parse_tree(text: str):
+    """Parse once, tolerant of deep nesting and of encoding declarations inside a str."""
+    if "<" not in text[:4096] or not MARKUP_START.search(text, 0, 200000):
+        raise NotAnArticle("not HTML: no markup found")
+    text = XML_DECLARATION.sub("", text)
+    # Dropping control bytes after encoding equals dropping the characters before: faster on bytes.
+    data = text.encode("utf-8", "replace").translate(None, XML_ILLEGAL_BYTES)
+    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True)
+    try:
+        tree = lxml.html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, ValueError, etree.XMLSyntaxError) as exc:
+        raise NotAnArticle(f"unparseable HTML: {exc}") from exc
+    if tree is None or tree.find("body") is None:
+        raise NotAnArticle("unparseable HTML: no body")
+    return tree
+

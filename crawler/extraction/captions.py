@@ -14,8 +14,14 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from crawler.arabic import clean_text
-from crawler.attribution import DASH_CLASS, is_agency, normalized, normalized_rules, rules
-from crawler.items import Caption
+from crawler.extraction.article import Caption
+from crawler.extraction.attribution import (
+    DASH_CLASS,
+    is_agency,
+    normalized,
+    normalized_rules,
+    rules,
+)
 
 CAPTION_CLASS = re.compile(r"(?:^|[\s_-])(?:wp-caption-text|caption|figcaption|image-caption|img-caption|photo-caption)(?:$|[\s_-])", re.I)
 # Containers whose captions belong to other articles (teasers) or to page chrome.

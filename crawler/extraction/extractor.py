@@ -1,0 +1,152 @@
+"""`extract()`: one page in, one `Article` out, every step of extraction in the order it runs.
+
+`extract` is the crawler's hot path (called in a process pool and by offline re-extraction): the
+page is decoded once (`decoding`), parsed once with lxml (`huge_tree`, so deep DOMs survive) and
+the same tree serves metadata (`page`, `metadata`), dates (`page_dates`), captions (`captions`),
+source lines (`attribution`) and finally the body (`body`, via trafilatura). Nothing here imports Scrapy.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urljoin
+
+import trafilatura
+from lxml import etree
+
+from crawler.extraction.article import Article, ExtractionHints, NotAnArticle
+from crawler.extraction.attribution import normalized, parse_dateline
+from crawler.extraction.body import (
+    TRAFILATURA_OPTIONS,
+    body_from_trafilatura,
+    body_from_xpath,
+    clean_paragraphs,
+    looks_like_listing,
+    remove_boilerplate_blocks,
+)
+from crawler.extraction.captions import extract_captions
+from crawler.extraction.decoding import check_bytes, decode_html, parse_tree
+from crawler.extraction.metadata import (
+    language_of,
+    pick_authors,
+    pick_lead,
+    pick_title,
+    section_and_tags,
+)
+from crawler.extraction.page import (
+    ARABIC_LETTER,
+    canonical_url,
+    drop,
+    first_meta,
+    jsonld_values,
+    read_jsonld,
+    read_metas,
+    site_names,
+)
+from crawler.extraction.page_dates import fallback_dates, structured_dates
+from crawler.extraction.sources import find_source_lines, merge_sources
+
+__version__ = "0.1"
+DATA_DIR = Path(__file__).with_name("data")
+MIN_BODY_CHARS = 80
+ALL_IMAGE_ALTS = etree.XPath("//img/@alt", smart_strings=False)
+
+
+# Every rule file beside the extractor decides what it returns (crawl rules live in crawler/data/).
+EXTRACTION_RULE_FILES = tuple(sorted(p.name for p in DATA_DIR.glob("*.toml")))
+
+
+def settings_hash() -> str:
+    """Hash of the rule data and trafilatura options: stored with every article for provenance."""
+    digest = hashlib.sha1(repr(sorted(TRAFILATURA_OPTIONS.items())).encode())
+    for path in sorted(DATA_DIR / name for name in EXTRACTION_RULE_FILES):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+EXTRACTOR_ID = f"arabic-news/{__version__} trafilatura/{trafilatura.__version__} settings={settings_hash()}"
+
+
+def extract(
+    html: bytes,
+    url: str,
+    *,
+    fetched_at: datetime | None = None,
+    content_type: str | None = None,
+    hints: ExtractionHints | None = None,
+) -> Article:
+    """Extract one article; raises NotAnArticle (with a reason) for anything that is not one."""
+    try:
+        return _extract(html, url, fetched_at=fetched_at, content_type=content_type, hints=hints or ExtractionHints())
+    except NotAnArticle:
+        raise
+    except (etree.LxmlError, ValueError, TypeError, UnicodeError, RecursionError, AttributeError) as exc:
+        raise NotAnArticle(f"extraction failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: ExtractionHints) -> Article:
+    check_bytes(html, content_type)
+    text = decode_html(html, content_type)
+    tree = parse_tree(text)
+    metas, jsonld = read_metas(tree), read_jsonld(tree)
+    names = site_names(metas, url, hints, tree)
+    title, h1 = pick_title(tree, metas, jsonld, names, hints)
+    published, updated, date_source = structured_dates(tree, metas, jsonld, fetched_at)
+    authors = pick_authors(tree, metas, jsonld, hints, url)
+    section, tags = section_and_tags(tree, metas, jsonld)
+
+    for xpath in hints.remove_xpaths:
+        for el in tree.xpath(xpath):
+            drop(el)
+    captions, caption_elements = extract_captions(tree, url, caption_xpath=hints.caption_xpath)
+    line_sources, source_elements = find_source_lines(tree)
+
+    if published is None:
+        published, updated, date_source = fallback_dates(tree, h1, url, text, fetched_at, hints)
+
+    alt_texts = {normalized(a) for a in ALL_IMAGE_ALTS(tree) if a.strip()}
+    for el in caption_elements + source_elements:
+        drop(el)
+    remove_boilerplate_blocks(tree)
+    paragraphs = body_from_xpath(tree, hints.body_xpath) if hints.body_xpath else []
+    if not paragraphs:
+        paragraphs = body_from_trafilatura(tree, url)
+    drop_texts = {normalized(c.text) for c in captions} | {normalized(c.alt) for c in captions if c.alt} | alt_texts
+    if title:
+        drop_texts.add(normalized(title))
+    arabic_page = len(ARABIC_LETTER.findall(" ".join(paragraphs))) > 50
+    paragraphs, body_sources, byline_authors = clean_paragraphs(paragraphs, drop_texts, arabic_page)
+    body = "\n\n".join(paragraphs)
+
+    has_article_markup = bool(jsonld) or first_meta(metas, "og:type") == "article" or published is not None and date_source in ("json-ld", "meta")
+    if len(body) < MIN_BODY_CHARS:
+        raise NotAnArticle(f"no article body ({len(body)} characters of text)")
+    if looks_like_listing(tree, has_article_markup):
+        raise NotAnArticle("listing page: headline-link teasers and no article text outside them")
+
+    dateline = parse_dateline(paragraphs[0]) if paragraphs else []
+    images = [c.image_url for c in captions if c.image_url]
+    for image in [*metas.get("og:image", []), *[i for i in jsonld_values(jsonld, "image") if isinstance(i, str)]]:
+        absolute = urljoin(url, image)
+        if absolute not in images:
+            images.append(absolute)
+    return Article(
+        url=url,
+        canonical_url=canonical_url(tree, metas, url),
+        title=title,
+        lead=pick_lead(tree, metas, jsonld, title, names),
+        body=body,
+        captions=captions,
+        sources=merge_sources(dateline, body_sources, line_sources),
+        authors=authors or byline_authors,
+        published=published.iso() if published else None,
+        updated=updated.iso() if updated else None,
+        date_source=date_source if published else None,
+        date_precision=published.precision if published else None,
+        section=section,
+        tags=tags,
+        images=images,
+        language=language_of(tree, metas, body),
+        extractor=EXTRACTOR_ID,
+    )

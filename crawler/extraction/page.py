@@ -1,0 +1,132 @@
+"""Reading a parsed page: visible text, meta tags, JSON-LD objects, canonical URL and the site's own names."""
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from crawler.arabic import clean_text
+from crawler.extraction.article import ExtractionHints
+from crawler.extraction.attribution import normalized
+
+ARTICLE_TYPES = {
+    "newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
+    "opinionnewsarticle", "backgroundnewsarticle", "livebposting", "liveblogposting", "reviewnewsarticle",
+}  # fmt: skip
+# XPath expressions compiled once per process (el.xpath(str) compiles on every call).
+VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
+METAS = etree.XPath("//meta[@content]")
+JSONLD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
+CANONICAL_HREFS = etree.XPath("//link[@rel='canonical']/@href", smart_strings=False)
+LINKS = etree.XPath("//a[@href]")
+IMAGE_ALTS = etree.XPath(".//img/@alt", smart_strings=False)
+ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+UNREAD_TAGS = ("script", "style")
+
+
+def text_of(el) -> str:
+    """Visible text of an element (script and style contents left out), whitespace cleaned."""
+    leaf = len(el) == 0 and isinstance(el.tag, str) and el.tag not in UNREAD_TAGS
+    if leaf and next(el.iterancestors(*UNREAD_TAGS), None) is None:
+        return clean_text(el.text or "")  # a leaf: its own text is all the XPath below would find
+    return clean_text(" ".join(VISIBLE_TEXT(el)))
+
+
+def drop(el) -> None:
+    """Remove an element but keep its tail text (lxml.html's drop_tree does)."""
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+def read_metas(tree) -> dict[str, list[str]]:
+    metas: dict[str, list[str]] = {}
+    for meta in METAS(tree):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        value = clean_text(meta.get("content") or "")
+        if key and value:
+            metas.setdefault(key, []).append(value)
+    return metas
+
+
+def flatten_jsonld(node) -> list[dict]:
+    if isinstance(node, list):
+        return [obj for item in node for obj in flatten_jsonld(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node]
+    for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+        if isinstance(node.get(key), (list, dict)):
+            found.extend(flatten_jsonld(node[key]))
+    return found
+
+
+def read_jsonld(tree) -> list[dict]:
+    """JSON-LD objects of article types (broken JSON is skipped, not fatal)."""
+    objects = []
+    for script in JSONLD_SCRIPTS(tree):
+        try:
+            data = json.loads(script.text or "", strict=False)
+        except (ValueError, RecursionError):
+            continue
+        for obj in flatten_jsonld(data):
+            types = obj.get("@type")
+            types = types if isinstance(types, list) else [types]
+            if any(isinstance(t, str) and t.lower() in ARTICLE_TYPES for t in types):
+                objects.append(obj)
+    return objects
+
+
+def jsonld_values(objects: list[dict], key: str) -> list:
+    values = []
+    for obj in objects:
+        value = obj.get(key)
+        values.extend(value if isinstance(value, list) else [value] if value is not None else [])
+    return values
+
+
+def first_meta(metas: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        if metas.get(key):
+            return metas[key][0]
+    return None
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    def site(url: str) -> str:
+        labels = (urlsplit(url).hostname or "").lower().split(".")
+        keep = 3 if len(labels) >= 3 and labels[-2] in {"com", "co", "net", "org", "gov", "edu", "ac"} else 2
+        return ".".join(labels[-keep:])
+
+    return bool(site(url_a)) and site(url_a) == site(url_b)
+
+
+def canonical_url(tree, metas, url: str) -> str | None:
+    for href in [*CANONICAL_HREFS(tree), first_meta(metas, "og:url")]:
+        if href and href.strip():
+            absolute = urljoin(url, href.strip())
+            return absolute if same_site(absolute, url) else None
+    return None
+
+
+def home_link_names(tree, url: str) -> list[str]:
+    """Texts (or logo alts) of links to the site root: the site's own name, as the page prints it."""
+    parts = urlsplit(url)
+    roots = {"/", f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://{parts.netloc}/"}
+    names = []
+    for link in LINKS(tree)[:200]:
+        if link.get("href", "").strip() in roots:
+            text = text_of(link) or " ".join(IMAGE_ALTS(link))
+            if text and len(text.split()) <= 5:
+                names.append(text)
+    return names
+
+
+def site_names(metas, url: str, hints: ExtractionHints, tree=None) -> list[str]:
+    names = [*metas.get("og:site_name", []), *metas.get("application-name", []), *hints.title_suffixes]
+    if tree is not None:
+        names += home_link_names(tree, url)
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    names.append(host.split(".")[0] if host else "")
+    return [normalized(n).strip(" |-") for n in names if n and n.strip()]
