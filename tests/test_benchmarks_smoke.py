@@ -5,6 +5,7 @@ Only the shape of the output is checked (the last line is `ratio=X.XX target=Y.Y
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -32,6 +33,9 @@ def run_benchmark(name: str, *args: str) -> list[str]:
         ("archive_growth.py", ["--n", "300", "--rounds", "1", "--batch", "5"], "near-dup index start-up"),
         ("extraction_speed.py", ["--n", "12", "--rounds", "1"], "dev pages:"),
         ("neardup_lookup.py", ["--n", "2000"], ""),
+        pytest.param("cluster_scaling.py", ["--n", "12", "--nodes", "1", "--writer-n", "20", "--page-weight-kb", "20"],
+                     "writer from a full stream", marks=pytest.mark.skipif(shutil.which("redis-server") is None,
+                                                                            reason="needs redis-server")),
     ],
 )
 def test_benchmark_runs_and_ends_with_a_ratio(name: str, args: list[str], expected: str) -> None:

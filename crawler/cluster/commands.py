@@ -76,6 +76,7 @@ def guarded(run) -> int:
 
     from crawler.catalog import CatalogError
     from crawler.cluster.redis_server import RedisUnavailable
+    from crawler.cluster.run import PartFailed
     from crawler.cluster.seed import NoWriter, RunBusy
     from crawler.cluster.writer import WriterBusy
     from crawler.lock import ArchiveBusy
@@ -96,7 +97,7 @@ def guarded(run) -> int:
     except (CatalogError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except NoWriter as exc:
+    except (NoWriter, PartFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_SITE_FAILED
 

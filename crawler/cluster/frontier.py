@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import warnings
 
 import redis
+from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
 logger = logging.getLogger(__name__)
+# scrapy-redis 0.9.1 still passes `spider=` to the stats and calls Spider.log(): noise in every node's log.
+warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
 
 FRONTIER_ATTRIBUTE = "_cluster_frontier"
 

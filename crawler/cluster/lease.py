@@ -49,7 +49,7 @@ class HostLease:
         self.stretch_script = client.register_script(STRETCH)
 
     @classmethod
-    def from_settings(cls, settings) -> "HostLease":
+    def from_settings(cls, settings) -> HostLease:
         return cls(connect(settings.get("CLUSTER_REDIS_URL"), check=False), Keys(settings.get("CLUSTER_PREFIX")),
                    settings.get("CLUSTER_NODE_ID") or "node", settings.getfloat("DOWNLOAD_DELAY"))
 
@@ -96,7 +96,7 @@ class HostLeaseMiddleware:
         self.max_retry_after = max_retry_after
 
     @classmethod
-    def from_crawler(cls, crawler) -> "HostLeaseMiddleware":
+    def from_crawler(cls, crawler) -> HostLeaseMiddleware:
         s = crawler.settings
         mw = cls(HostLease.from_settings(s), s.get("ROBOTSTXT_USER_AGENT") or s.get("USER_AGENT"),
                  s.getfloat("POLITE_MAX_CRAWL_DELAY", 60.0), s.getfloat("POLITE_MAX_RETRY_AFTER", 120.0))

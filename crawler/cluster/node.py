@@ -27,7 +27,12 @@ from twisted.internet import task
 from crawler.cluster.frontier import FRONTIER_ATTRIBUTE
 from crawler.cluster.keys import DEFAULT_PREFIX, EXIT_REDIS, Keys
 from crawler.cluster.redis_server import RedisUnavailable, connect
-from crawler.cluster.state import RedisKnownArticles, RunState, SharedLastmods, current_run
+from crawler.cluster.state import (
+    RedisKnownArticles,
+    RunState,
+    SharedLastmods,
+    current_run,
+)
 from crawler.items import CrawledArticle
 from crawler.known import parse_iso
 from crawler.shutdown import PromptShutdown
@@ -93,7 +98,7 @@ class ClusterNewsSpider(NewsSpider):
         self.stopping = False
 
     @classmethod
-    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "ClusterNewsSpider":
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> ClusterNewsSpider:
         client = connect(crawler.settings.get("CLUSTER_REDIS_URL"), check=False)
         keys = Keys(crawler.settings.get("CLUSTER_PREFIX"))
         kwargs.update(sites=[], known=RedisKnownArticles(client, keys), client=client, keys=keys)
@@ -140,7 +145,7 @@ class NodeExtractStage(ExtractStage):
     """The extraction stage without an archive: sites (and their hints) come with each run."""
 
     @classmethod
-    def from_crawler(cls, crawler) -> "NodeExtractStage":
+    def from_crawler(cls, crawler) -> NodeExtractStage:
         from pipelines.extract import available_cores
 
         workers = crawler.settings.getint("EXTRACTION_WORKERS", 0) or available_cores()
@@ -163,7 +168,7 @@ class StreamStage:
         self.max_length = max_length
 
     @classmethod
-    def from_crawler(cls, crawler) -> "StreamStage":
+    def from_crawler(cls, crawler) -> StreamStage:
         s = crawler.settings
         stage = cls(connect(s.get("CLUSTER_REDIS_URL"), check=False), Keys(s.get("CLUSTER_PREFIX")),
                     s.get("CLUSTER_NODE_ID"), s.getint("CLUSTER_STREAM_MAX", 1000))
@@ -213,7 +218,7 @@ class NodeTick:
         self.redis_error: str | None = None
 
     @classmethod
-    def from_crawler(cls, crawler) -> "NodeTick":
+    def from_crawler(cls, crawler) -> NodeTick:
         s = crawler.settings
         tick = cls(crawler, connect(s.get("CLUSTER_REDIS_URL"), check=False), Keys(s.get("CLUSTER_PREFIX")),
                    s.get("CLUSTER_NODE_ID"), s.getfloat("CLUSTER_TICK", 0.5), s.getfloat("CLUSTER_HEARTBEAT_TTL", 5.0))
@@ -327,4 +332,4 @@ def run_node(redis_url: str, *, workers: int = 0, prefix: str = DEFAULT_PREFIX, 
     return 0
 
 
-__all__ = ["run_node", "node_settings", "ClusterNewsSpider", "StreamStage", "NodeTick", "EXIT_REDIS"]
+__all__ = ["EXIT_REDIS", "ClusterNewsSpider", "NodeTick", "StreamStage", "node_settings", "run_node"]

@@ -50,7 +50,7 @@ class LocalRedis:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
-    def start(self, timeout: float = 10) -> "LocalRedis":
+    def start(self, timeout: float = 10) -> LocalRedis:
         binary = shutil.which("redis-server")
         if binary is None:
             raise RedisUnavailable("redis-server is not installed (Debian: apt-get install redis-server)")
@@ -88,7 +88,7 @@ class LocalRedis:
         if self._tmp is not None:
             self._tmp.cleanup()
 
-    def __enter__(self) -> "LocalRedis":
+    def __enter__(self) -> LocalRedis:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

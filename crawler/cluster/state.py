@@ -47,7 +47,7 @@ class RunState:
         }
 
     @classmethod
-    def from_redis(cls, raw: dict[bytes, bytes]) -> "RunState | None":
+    def from_redis(cls, raw: dict[bytes, bytes]) -> RunState | None:
         if not raw or b"status" not in raw:
             return None
         return cls(

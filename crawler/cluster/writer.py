@@ -153,6 +153,8 @@ class ClusterWriter:
     # -- the stream -----------------------------------------------------
     def claim_pending(self) -> None:
         """Take up what a dead writer read but never acknowledged (we hold the lease: it is dead)."""
+        if self.stages is None:  # no run to write them into: they wait for the next run's writer
+            return
         start = "0-0"
         while True:
             start, entries, _ = self.client.xautoclaim(self.keys.stream, self.keys.group, self.consumer,
