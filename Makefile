@@ -20,4 +20,4 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 clean:
-	rm -rf $(VENV) archive.db archive.db-wal archive.db-shm archive.db.lock
+	rm -rf $(VENV) archive.db archive.db-wal archive.db-shm archive.db.lock archive.log archive.log.* warc

@@ -16,18 +16,26 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import signal
+import socket
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from crawler.errors import UsageError
+
 DATASETTE_DIR = Path(__file__).resolve().parent / "datasette"
 PLUGINS_DIR = DATASETTE_DIR / "plugins"
 STATIC_DIR = DATASETTE_DIR / "static"
+TEMPLATES_DIR = DATASETTE_DIR / "templates"
 METADATA_FILE = DATASETTE_DIR / "metadata.toml"
 STATIC_MOUNT = "archive-static"
 REPO_ROOT = Path(__file__).resolve().parent.parent
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOP_TIMEOUT = 10  # seconds Datasette gets to shut down before it is killed
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 # Datasette settings: bounded query time on a large archive, short cache while a crawl writes.
 SETTINGS = {
@@ -53,7 +61,8 @@ def metadata(database: str = "archive") -> dict[str, Any]:
     """Datasette metadata for an archive served under the name `database` (see metadata.toml)."""
     spec = tomllib.loads(METADATA_FILE.read_text(encoding="utf-8"))
     base = database_url(database)
-    links = {"{search_url}": html.escape(base + "/search"), "{articles_url}": html.escape(base + "/articles")}
+    links = {"{search_url}": html.escape(base + "/search"), "{articles_url}": html.escape(base + "/articles"),
+             "{charts_url}": html.escape(base + "/-/charts")}
     instance, db = spec["instance"], spec["database"]
     for section in (instance, db):
         section["description_html"] = fill(section["description_html"], links)
@@ -84,6 +93,7 @@ def serve_command(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001, o
         "--host", host,
         "--port", str(port),
         "--plugins-dir", str(PLUGINS_DIR),
+        "--template-dir", str(TEMPLATES_DIR),
         "--static", f"{STATIC_MOUNT}:{STATIC_DIR}",
     ]
     for name, value in SETTINGS.items():
@@ -99,15 +109,73 @@ def serve_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
-def run_server(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, open_browser: bool = False) -> int:
-    """Run Datasette on the archive until interrupted; return its exit code."""
-    db_path = Path(db_path)
-    if not db_path.is_file():
-        print(f"error: no archive at {db_path}", file=sys.stderr)
-        return 2
-    url = f"http://{host}:{port}{database_url(database_name(db_path))}/search"
-    print(f"browsing {db_path} read-only; search at {url}", file=sys.stderr)
+def check_port_free(host: str, port: int) -> None:
+    """UsageError when something already listens on host:port (checked as the server will bind it)."""
     try:
-        return subprocess.call(serve_command(db_path, host=host, port=port, open_browser=open_browser), env=serve_env())
-    except KeyboardInterrupt:  # Ctrl-C reached Datasette too; it has shut down
-        return 0
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise UsageError(f"cannot serve on host {host!r}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no obstacle
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise UsageError(f"port {port} on {host} is already in use ({exc.strerror}); choose another with --port") from None
+
+
+def die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM if `serve` itself dies (even by kill -9), on Linux."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
+class ServerProcess:
+    """Datasette as our child: SIGINT or SIGTERM to `serve` stops it, and `serve` returns once it has exited."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+        self.argv, self.env = argv, env
+        self.process: subprocess.Popen | None = None
+        self.stopping = False
+
+    def run(self) -> int:
+        previous = {signum: signal.signal(signum, self.stop) for signum in STOP_SIGNALS}
+        try:
+            self.process = subprocess.Popen(self.argv, env=self.env, preexec_fn=die_with_parent)
+            code = self.process.wait()
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+            self.ensure_stopped()
+        return 0 if self.stopping else code
+
+    def stop(self, signum: int, frame: object) -> None:
+        self.stopping = True
+        if self.process and self.process.poll() is None:
+            self.process.terminate()  # uvicorn shuts down gracefully on SIGTERM; wait() then returns
+
+    def ensure_stopped(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def run_server(db_path: str | Path, host: str = "127.0.0.1", port: int = 8001, open_browser: bool = False) -> int:
+    """Run Datasette on the archive until SIGINT/SIGTERM; UsageError when there is no archive or the port is taken."""
+    from archive.readonly import open_readonly
+
+    db_path = Path(db_path)
+    open_readonly(db_path).close()  # missing, not an archive, too new: a clear error before anything starts
+    check_port_free(host, port)
+    url = f"http://{host}:{port}{database_url(database_name(db_path))}"
+    print(f"browsing {db_path} read-only at {url} (Ctrl-C stops)", file=sys.stderr)
+    return ServerProcess(serve_command(db_path, host=host, port=port, open_browser=open_browser), serve_env()).run()

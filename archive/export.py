@@ -28,6 +28,8 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
+from crawler.errors import UsageError
+
 FORMATS = ("jsonl", "csv", "parquet")
 BATCH_SIZE = 1000  # articles per read batch and per Parquet row group
 CSV_ENCODING = "utf-8-sig"
@@ -127,7 +129,7 @@ def export_articles(
     called with the running row count after each batch. The file appears only when complete.
     """
     if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise UsageError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     date_filters(since, until)  # refuse a bad date before creating anything
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -209,7 +211,7 @@ def checked_iso(value: str, name: str) -> str:
     try:
         datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"--{name} is not an ISO date: {value!r} (e.g. 2026-11-01)") from None
+        raise UsageError(f"--{name} is not an ISO date: {value!r} (e.g. 2026-11-01)") from None
     return value
 
 

@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from crawler.arabic import normalize, tokens
+from crawler.errors import UsageError
 
 PROCLITICS = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
 MIN_STEM = 3
@@ -84,7 +85,7 @@ def match_expression(query: str) -> str:
     """Turn a user query into a safe FTS5 expression: every word must match, as written or as a stem."""
     terms = tokens(query)
     if not terms:
-        raise ValueError("empty search query")
+        raise UsageError("empty search query")
     parts = []
     for term in terms:
         quoted = '"' + term.replace('"', "") + '"'

@@ -21,6 +21,7 @@ from typing import Any
 
 from archive.store import Archive
 from archive.warc import WarcError, read_response
+from crawler.errors import ArchiveMissing
 from crawler.extraction import Article, Caption, ExtractionHints, Source
 from crawler.identity import content_hash
 
@@ -75,7 +76,7 @@ def reextract(
         hints_by_site = catalog_hints()
     db_path = Path(db_path)
     if not db_path.is_file():  # Archive() would create an empty one
-        raise FileNotFoundError(f"no archive at {db_path}")
+        raise ArchiveMissing(f"no archive at {db_path}")
     result = ReextractResult()
     archive = Archive(db_path, batch_size=batch_size)
     try:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from archive.fts import rebuild_fts
+from crawler.errors import ArchiveTooNew, NotAnArchive, UsageError
 
 
 @dataclass(frozen=True)
@@ -161,3 +163,48 @@ MIGRATIONS: list[Migration] = [
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def check_archive(conn: sqlite3.Connection, path: object, *, for_writing: bool = False) -> int:
+    """The archive's schema version, or a UsageError when `path` holds no archive this code can use.
+
+    A reader needs an archive (version >= 1); a writer may also start from an empty file, which
+    it then migrates, but never from someone else's database (tables and no version).
+    """
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+    except sqlite3.DatabaseError as exc:  # e.g. "file is not a database"
+        raise NotAnArchive(f"{path} is not an archive ({exc})") from None
+    if version > LATEST_VERSION:
+        raise ArchiveTooNew(
+            f"{path} has archive schema version {version}, newer than this crawler knows ({LATEST_VERSION}); "
+            "upgrade the crawler"
+        )
+    if version == 0 and (tables or not for_writing):
+        raise NotAnArchive(f"{path} is not an archive (no archive schema version; a database of another program?)")
+    return version
+
+
+def database_file(conn: sqlite3.Connection) -> str:
+    """The file behind a connection, for error messages."""
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return row[2] if row and row[2] else "the database"
+
+
+def check_archive_file(path: str | Path) -> None:
+    """Refuse (UsageError) a path a crawl must not write: a directory, another program's database, a newer
+    archive. A missing or empty file is fine: the crawl creates the archive. Opens the file read-only."""
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path} is a directory, not an archive")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.OperationalError as exc:
+        raise UsageError(f"cannot open {path}: {exc}") from None
+    try:
+        check_archive(conn, path, for_writing=True)
+    finally:
+        conn.close()

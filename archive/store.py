@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.fts import SearchText, index_article, search_text
-from archive.schema import LATEST_VERSION, MIGRATIONS
+from archive.schema import MIGRATIONS, check_archive, database_file
 from crawler.extraction import Article
 from crawler.known import KnownArticle, KnownArticles, parse_iso
 
@@ -39,11 +39,7 @@ def configure_connection(conn: sqlite3.Connection) -> None:
 def migrate(db: sqlite_utils.Database) -> list[int]:
     """Apply pending migrations in order, each in its own transaction; return the versions applied."""
     conn = db.conn
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > LATEST_VERSION:
-        raise RuntimeError(
-            f"archive schema version {current} is newer than this crawler knows ({LATEST_VERSION}); upgrade the crawler"
-        )
+    current = check_archive(conn, database_file(conn), for_writing=True)
     applied = []
     for migration in MIGRATIONS:
         if migration.version <= current:
@@ -108,6 +104,7 @@ class Archive:
         self.db = sqlite_utils.Database(self.path)
         self.conn = self.db.conn
         configure_connection(self.conn)
+        check_archive(self.conn, self.path, for_writing=True)  # before WAL mode changes someone else's file
         self.db.enable_wal()
         self.conn.execute("PRAGMA synchronous = NORMAL")
         migrate(self.db)
@@ -419,3 +416,4 @@ class Archive:
             (article_id, version, fetch.fetched_at, fetch.run_id, article.title, article.lead, article.body,
              content_hash, article.extractor),
         )
+

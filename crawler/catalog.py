@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.errors import UsageError
 from crawler.extraction import ExtractionHints
 
 DEFAULT_CATALOG = Path(__file__).with_name("sites.toml")
 
 
-class CatalogError(ValueError):
+class CatalogError(UsageError):
     """The catalog file or one of its entries is invalid."""
 
 

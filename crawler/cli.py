@@ -8,7 +8,17 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from crawler.errors import UsageError, checked_http_url
+
 DEFAULT_DB = "archive.db"
+EXIT_USAGE = 2  # crawler.runner.EXIT_USAGE, without importing Scrapy before it is needed
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Bad options are reported like every other usage error: one line, exit 2 (see `--help` for usage)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
 def parse_since(value: str) -> datetime:
@@ -20,8 +30,14 @@ def parse_since(value: str) -> datetime:
     return when
 
 
+def iso_date_text(value: str) -> str:
+    """An ISO date given as text (for twins that take the string), checked."""
+    parse_since(value)
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m crawler", description="Crawl and archive Arabic news.")
+    parser = OneLineParser(prog="python -m crawler", description="Crawl and archive Arabic news.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -43,9 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--since", type=parse_since, help="skip entries announced before this date")
     crawl.add_argument("--max-articles", type=int, default=0, help="stop requesting articles after N")
     crawl.add_argument("--max-pages", type=int, default=0, help="stop after N responses")
-    crawl.add_argument("--log-file", help="also log to this rotating file")
+    crawl.add_argument("--log-file", help="the full log, rotating (default: beside the archive, ARCHIVE.log)")
     crawl.add_argument("--fail-on-health", action="store_true", help="exit 3 when a site's health is flagged")
-    crawl.add_argument("-v", "--verbose", action="store_true", help="log at INFO level on stderr")
+    crawl.add_argument("-v", "--verbose", action="store_true", help="the full log on stderr too")
     crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting")
     crawl.set_defaults(handler=cmd_crawl)
 
@@ -69,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     search = with_db(commands.add_parser("search", help="Arabic full-text search of the archive"))
     search.add_argument("query")
     search.add_argument("--site")
-    search.add_argument("--since", help="published on or after (ISO date)")
+    search.add_argument("--since", type=iso_date_text, help="published on or after (ISO date)")
     search.add_argument("--limit", type=int, default=20)
     search.set_defaults(handler=cmd_search)
 
@@ -85,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     stats = with_db(commands.add_parser("stats", help="articles per site/day/section, runs, fill-rates, health"))
     stats.add_argument("--days", type=int, default=14)
     stats.add_argument("--json", action="store_true")
+    stats.add_argument("--report", type=Path, metavar="DIR",
+                       help="write an HTML report with charts (and PNG pictures of them) into DIR")
     stats.set_defaults(handler=cmd_stats)
 
     reextract = with_db(commands.add_parser("reextract", help="re-run extraction over stored raw pages (offline)"))
@@ -105,41 +123,35 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.catalog import get_site
+    from crawler.logs import default_log_file
     from crawler.runner import LOCAL_SITE_SETTINGS
     from crawler.sample_site import SampleSite, serve
 
     site = SampleSite(n_articles=args.articles)
     with serve(site) as server:
-        print(f"sample site serving at {server.base_url}", file=sys.stderr)
-        settings = {**LOCAL_SITE_SETTINGS, "LOG_LEVEL": log_level(False)}
-        return crawl_and_report([get_site("sample").with_base_url(server.base_url)], args.db, settings=settings)
+        print(f"sample site serving at {server.base_url}; full log in {default_log_file(args.db)}", file=sys.stderr)
+        sites = [get_site("sample").with_base_url(server.base_url)]
+        return crawl_and_report(sites, args.db, settings=dict(LOCAL_SITE_SETTINGS))
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.catalog import CatalogError, load_catalog
-    from crawler.runner import EXIT_USAGE, LOCAL_SITE_SETTINGS
+    from crawler.catalog import load_catalog
+    from crawler.runner import LOCAL_SITE_SETTINGS
 
-    try:
-        sites = resolve_crawl_sites(args, load_catalog())
-    except (CatalogError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    sites = resolve_crawl_sites(args, load_catalog())
     settings = dict(LOCAL_SITE_SETTINGS) if args.base_url else {}
-    settings["LOG_LEVEL"] = log_level(args.verbose)
     if args.recheck_days:
         settings["RECHECK_DAYS"] = args.recheck_days
     for assignment in args.set:
-        name, _, value = assignment.partition("=")
+        name, equals, value = assignment.partition("=")
+        if not (name and equals):
+            raise UsageError(f"-s wants NAME=VALUE, not {assignment!r}")
         settings[name] = value
     return crawl_and_report(
         sites, args.db, refresh=args.refresh, since=args.since, max_articles=args.max_articles,
         max_pages=args.max_pages, log_file=args.log_file, fail_on_health=args.fail_on_health, settings=settings,
+        verbose=args.verbose,
     )
-
-
-def log_level(verbose: bool) -> str:
-    """A terminal gets a progress line and only warnings; cron and files get plain INFO log lines."""
-    return "INFO" if verbose or not sys.stderr.isatty() else "WARNING"
 
 
 def resolve_crawl_sites(args: argparse.Namespace, catalog: dict) -> list:
@@ -148,7 +160,9 @@ def resolve_crawl_sites(args: argparse.Namespace, catalog: dict) -> list:
     names = args.sites
     if args.all:
         names = [name for name, site in catalog.items() if args.base_url or not site.is_local]
-    return resolve_sites(names, base_url=args.base_url, url=args.url, catalog=catalog)
+    if args.base_url:
+        checked_http_url(args.base_url)
+    return resolve_sites(names, base_url=args.base_url, url=args.url and checked_http_url(args.url), catalog=catalog)
 
 
 def crawl_and_report(sites: list, db: str, *, fail_on_health: bool = False, **options) -> int:
@@ -166,11 +180,13 @@ def crawl_and_report(sites: list, db: str, *, fail_on_health: bool = False, **op
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from crawler.catalog import get_site
+    from crawler.errors import read_input_file
     from crawler.extraction import NotAnArticle, extract
 
     hints = get_site(args.site).hints if args.site else None
+    page = read_input_file(args.file)
     try:
-        article = extract(args.file.read_bytes(), args.url, hints=hints)
+        article = extract(page, checked_http_url(args.url), hints=hints)
     except NotAnArticle as exc:
         print(f"not an article: {exc}", file=sys.stderr)
         return 1
@@ -179,20 +195,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    from crawler.catalog import DEFAULT_CATALOG, CatalogError, load_catalog
-    from crawler.runner import EXIT_USAGE
+    from crawler.catalog import DEFAULT_CATALOG, load_catalog
     from crawler.sitecheck.overrides import load_verifications, verification_text
 
     if args.check:
         return cmd_sites_check(args)
     if args.names or args.write:
-        print("error: naming sites and --write go with --check", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("naming sites and --write go with --check")
     try:
-        catalog = load_catalog(args.catalog or DEFAULT_CATALOG)
-    except (CatalogError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        catalog = load_catalog(args.catalog or DEFAULT_CATALOG)  # a bad entry: CatalogError, a UsageError
+    except OSError as exc:
+        raise UsageError(str(exc)) from None
     checks = load_verifications(args.overrides)
     if args.json:
         rows = [{**site.summary(), "check": checks.get(site.name)} for site in catalog.values()]
@@ -206,18 +219,16 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
 
 def cmd_sites_check(args: argparse.Namespace) -> int:
-    from crawler.catalog import DEFAULT_CATALOG, CatalogError
-    from crawler.runner import EXIT_USAGE
+    from crawler.catalog import DEFAULT_CATALOG
     from crawler.sitecheck import check_catalog, record_verifications, verification_entries
 
+    if args.articles < 0:
+        raise UsageError("--articles must be 0 or more")
     try:
-        if args.articles < 0:
-            raise ValueError("--articles must be 0 or more")
         result = check_catalog(args.names, base_url=args.base_url, catalog_path=args.catalog or DEFAULT_CATALOG,
                                articles=args.articles)
-    except (CatalogError, OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    except (OSError, ValueError) as exc:  # UsageErrors (unknown site, bad catalog) and a missing catalog file
+        raise UsageError(str(exc)) from None
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.text())
     if args.write:
         path = record_verifications(verification_entries(result), args.overrides)
@@ -243,7 +254,6 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from archive.export import default_export_path, export_articles, terminal_progress
     from archive.readonly import open_readonly
-    from crawler.runner import EXIT_USAGE
 
     conn = open_readonly(args.db)
     progress = terminal_progress()
@@ -252,9 +262,6 @@ def cmd_export(args: argparse.Namespace) -> int:
             conn, args.out or default_export_path(args.format, args.site), args.format, site=args.site,
             since=args.since, until=args.until, include_versions=args.versions, progress=progress,
         )
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     finally:
         conn.close()
         if progress:
@@ -269,10 +276,21 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     conn = open_readonly(args.db)
     try:
+        if args.report:
+            return write_stats_report(conn, args)
         stats = archive_stats(conn, days=args.days)
     finally:
         conn.close()
     print(json.dumps(stats, ensure_ascii=False, indent=2) if args.json else format_stats(stats))
+    return 0
+
+
+def write_stats_report(conn, args: argparse.Namespace) -> int:
+    from archive.report import write_report
+
+    report = write_report(conn, args.report, days=args.days, source=args.db)
+    pictures = f", {len(report.pictures)} PNG" if report.pictures else ", no PNG (no headless Chromium)"
+    print(f"report -> {report.html} ({len(report.charts)} charts{pictures})")
     return 0
 
 
@@ -304,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args)
+    except UsageError as exc:  # the one place bad input becomes a message: every command, one line, exit 2
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except BrokenPipeError:  # `... | head`: the reader has all it wants; no traceback at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -21,6 +21,7 @@ from protego import Protego
 from w3lib.encoding import html_to_unicode
 
 from crawler.catalog import DEFAULT_CATALOG, CatalogError, Site, load_catalog
+from crawler.errors import UsageError
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
@@ -62,7 +63,7 @@ def site_for_url(url: str) -> Site:
     """An ad-hoc site for a URL that no catalog entry covers."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {url!r}")
+        raise UsageError(f"not an http(s) URL: {url!r}")
     host = _strip_alias(parts.hostname.lower())
     origin = _origin_pattern(host)
     return Site(

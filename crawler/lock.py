@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from types import TracebackType
 
+from crawler.errors import UsageError
+
 
 class ArchiveBusy(RuntimeError):
     """Another crawl holds the archive's lock."""
@@ -21,8 +23,11 @@ class ArchiveLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise UsageError(f"cannot create the lock file {self.path}: {exc.strerror or exc}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

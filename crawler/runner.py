@@ -6,8 +6,6 @@ runs Scrapy, and returns the recorded run with its counts and an exit code.
 from __future__ import annotations
 
 import json
-import logging
-import logging.handlers
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,8 +15,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
 from archive.readonly import open_readonly
+from archive.schema import check_archive_file
 from crawler.catalog import Site
 from crawler.lock import ArchiveLock
+from crawler.logs import crawl_logging, default_log_file
 
 EXIT_OK = 0
 EXIT_SITE_FAILED = 1
@@ -74,13 +74,6 @@ def build_settings(db_path: str | Path, overrides: dict[str, Any] | None = None)
     return settings
 
 
-def add_rotating_log(path: str | Path, level: str = "INFO") -> None:
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=10 * 1024 * 1024, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
-    handler.setLevel(level)
-    logging.getLogger().addHandler(handler)
-
-
 def run_crawl(
     sites: list[Site],
     db_path: str | Path,
@@ -91,19 +84,25 @@ def run_crawl(
     since: datetime | None = None,
     settings: dict[str, Any] | None = None,
     log_file: str | Path | None = None,
+    verbose: bool = False,
 ) -> RunResult:
-    """Crawl `sites` into the archive at `db_path`; raises `ArchiveBusy` when another run holds it."""
+    """Crawl `sites` into the archive at `db_path`; raises `ArchiveBusy` when another run holds it.
+
+    The full log goes to `log_file` (default: beside the archive, see crawler.logs); stderr gets
+    warnings and errors only, or the full log too when `verbose`.
+    """
     from pipelines.session import SESSION_ATTRIBUTE
     from spiders.news import NewsSpider
 
-    overrides = dict(settings or {})
+    check_archive_file(db_path)  # a clear error now, not a traceback inside Scrapy
+    overrides = {**(settings or {}), "LOG_INSTALL_ROOT_HANDLER": False}  # crawl_logging's handlers instead
     if max_pages:
         overrides["CLOSESPIDER_PAGECOUNT"] = max_pages
-    with ArchiveLock(db_path):
-        overrides["ARCHIVE_LOCK_HELD"] = True
-        process = CrawlerProcess(build_settings(db_path, overrides))
-        if log_file:
-            add_rotating_log(log_file)
+    scrapy_settings = build_settings(db_path, overrides)
+    log_path = log_file or default_log_file(db_path)
+    with ArchiveLock(db_path), crawl_logging(log_path, verbose=verbose, file_level=scrapy_settings.get("LOG_LEVEL")):
+        scrapy_settings.set("ARCHIVE_LOCK_HELD", True, priority="cmdline")
+        process = CrawlerProcess(scrapy_settings)
         crawler = process.create_crawler(NewsSpider)
         process.crawl(crawler, sites=sites, refresh=refresh, max_articles=max_articles, since=since)
         process.start()

@@ -57,3 +57,17 @@ def crawl_sample(sample_server, tmp_path):
 
     crawl.db = db
     return crawl
+
+
+def pytest_addoption(parser):
+    parser.addoption("--screenshots", metavar="DIR", default=None,
+                     help="keep the browser tests' screenshots in DIR (default: env ARCHIVE_SCREENSHOTS, else a tmp dir)")
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(request, tmp_path_factory) -> Path:
+    """Where browser tests write their screenshots: --screenshots DIR, $ARCHIVE_SCREENSHOTS, or a tmp dir."""
+    chosen = request.config.getoption("--screenshots") or os.environ.get("ARCHIVE_SCREENSHOTS")
+    folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -12,6 +12,7 @@ from archive.fts import search
 from archive.readonly import open_readonly
 from archive.schema import LATEST_VERSION, MIGRATIONS
 from archive.store import Archive, FetchInfo
+from crawler.errors import ArchiveTooNew
 from crawler.extraction import Article, Caption, Source
 from crawler.lock import ArchiveBusy, ArchiveLock
 
@@ -133,7 +134,7 @@ def test_a_newer_schema_is_refused(tmp_path):
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
     conn.close()
-    with pytest.raises(RuntimeError, match="newer"):
+    with pytest.raises(ArchiveTooNew, match="newer"):
         Archive(path)
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from archive.browse import PLUGINS_DIR, database_name, metadata, run_server, serve_command, serve_env
 from archive.store import Archive, FetchInfo
+from crawler.errors import UsageError
 from crawler.extraction import Article, Caption, Source
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -153,9 +154,9 @@ def test_serve_command_serves_the_file_mutable_and_loads_the_plugin(tmp_path):
     assert Path(argv[argv.index("--plugins-dir") + 1], "arabic_archive.py").is_file()
 
 
-def test_run_server_refuses_a_missing_archive(tmp_path, capsys):
-    assert run_server(tmp_path / "missing.db", "127.0.0.1", free_port()) == 2
-    assert "no archive" in capsys.readouterr().err
+def test_run_server_refuses_a_missing_archive(tmp_path):
+    with pytest.raises(UsageError, match="no archive"):
+        run_server(tmp_path / "missing.db", "127.0.0.1", free_port())
     assert not (tmp_path / "missing.db").exists()
 
 

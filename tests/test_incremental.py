@@ -111,11 +111,11 @@ def test_a_syndicated_copy_on_another_site_is_kept_and_clustered(tmp_path):
         copy_site.expected["archivable_paths"])
 
 
-def wait_for_articles(db, count: int, process, timeout: float = 60) -> int:
+def wait_for_articles(db, count: int, process, timeout: float = 60, table: str = "articles") -> int:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            n = query(db, "SELECT COUNT(*) FROM articles")[0][0]
+            n = query(db, f"SELECT COUNT(*) FROM {table}")[0][0]
         except sqlite3.Error:
             n = 0
         if n >= count:
@@ -136,8 +136,8 @@ def test_kill_9_mid_crawl_then_rerun_archives_every_article_exactly_once(tmp_pat
         try:
             if kill_after:
                 assert wait_for_articles(db, kill_after, process) >= kill_after, "crawl ended before the kill point"
-            else:
-                time.sleep(1.5)  # mid start-up / discovery
+            else:  # mid start-up / discovery: once the run is recorded (a loaded machine may take seconds)
+                assert wait_for_articles(db, 1, process, table="crawl_runs") >= 1, "crawl ended before its run began"
             assert process.poll() is None, "crawl finished before it could be killed"
             os.killpg(process.pid, signal.SIGKILL)  # the crawl and its extraction workers, like a power cut
         finally:
