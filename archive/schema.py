@@ -160,6 +160,31 @@ MIGRATIONS: list[Migration] = [
         """,
         backfill=rebuild_fts,
     ),
+    # -- issue #13: per-site discovery memory (a self-contained step; renumber freely when merging) --
+    Migration(
+        4,
+        "per-site discovery memory: learned article URL shapes, pages found not to be articles",
+        """
+        CREATE TABLE url_shapes (
+            site TEXT NOT NULL,
+            shape TEXT NOT NULL,
+            articles INTEGER NOT NULL DEFAULT 0,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            PRIMARY KEY (site, shape)
+        );
+        CREATE TABLE not_articles (
+            site TEXT NOT NULL,
+            url TEXT NOT NULL,
+            reason TEXT,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            run_id INTEGER,
+            PRIMARY KEY (site, url)
+        );
+        """,
+    ),
+    # -- end of issue #13 step --
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

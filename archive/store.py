@@ -20,6 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from archive.fts import SearchText, index_article, search_text
+from archive.memory import DiscoveryMemory
 from archive.schema import MIGRATIONS, check_archive, database_file
 from crawler.extraction import Article
 from crawler.known import KnownArticle, KnownArticles, parse_iso
@@ -96,7 +97,7 @@ class FetchInfo:
     warc_offset: int | None = None
 
 
-class Archive:
+class Archive(DiscoveryMemory):
     def __init__(self, path: str | Path, *, batch_size: int = 50, batch_seconds: float = 2.0) -> None:
         self.path = Path(path)
         self.batch_size = batch_size
@@ -197,9 +198,12 @@ class Archive:
         ).fetchone()
         return row[0] if row else None
 
-    def known_articles(self, sites: list[str], recheck_since: str | None = None) -> KnownArticles:
+    def known_articles(
+        self, sites: list[str], recheck_since: str | None = None, min_shape_articles: int = 2
+    ) -> KnownArticles:
         """Every archived URL (canonical and aliases) of these sites, for the spider's skip decisions,
-        and the live articles first seen since `recheck_since`, to fetch again (edits, removals)."""
+        the live articles first seen since `recheck_since`, to fetch again (edits, removals), and the
+        site's discovery memory (`archive.memory`)."""
         known = KnownArticles()
         for site in sites:
             rows = self.conn.execute(
@@ -212,6 +216,7 @@ class Archive:
                 known.add(site, url, KnownArticle(*state))
             if recheck_since:
                 known.recheck[site] = self.recent_articles(site, recheck_since)
+            self.load_discovery_memory(known, site, min_shape_articles)
         return known
 
     def recent_articles(self, site: str, since: str) -> list[tuple[str, str]]:

@@ -3,7 +3,8 @@
 `site_for_url` builds an ad-hoc `Site` whose URL patterns recognise the shapes most news
 sites use; `feeds_in_html` and `sitemaps_in_robots` find more discovery URLs on a site's
 own pages, for ad-hoc sites and for checking catalog entries. The catalog itself (`crawler.catalog`)
-is plain data and imports nothing from here.
+is plain data and imports nothing from here. `is_taxonomy_sitemap` and `is_static_file` tell which
+announced URLs are never article lists or articles.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from crawler.catalog import DEFAULT_CATALOG, CatalogError, Site, load_catalog
 from crawler.errors import UsageError
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+DISCOVERY_RULES = Path(__file__).with_name("data") / "discovery.toml"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,29 @@ def adhoc_rules(path: Path = DEFAULT_CATALOG) -> AdHocRules:
         comment_feed=re.compile(feeds["comment"], re.IGNORECASE),
         feed_host_prefixes=tuple(feeds["host_prefixes"]),
     )
+
+
+@cache
+def taxonomy_sitemap_pattern(path: Path = DISCOVERY_RULES) -> re.Pattern[str]:
+    with open(path, "rb") as fh:
+        patterns = tomllib.load(fh)["taxonomy_sitemaps"]["patterns"]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def is_taxonomy_sitemap(url: str) -> bool:
+    """A sitemap of tags, categories, authors or static pages (Yoast, Rank Math, WordPress core...), by its name."""
+    parts = urlsplit(url)
+    return taxonomy_sitemap_pattern().search(parts.path + (f"?{parts.query}" if parts.query else "")) is not None
+
+
+@cache
+def _static_file_pattern() -> re.Pattern[str]:
+    return re.compile(rf"\.(?:{adhoc_rules().static_extensions})$", re.IGNORECASE)
+
+
+def is_static_file(url: str) -> bool:
+    """An image, document, script or feed file: never an article page, whoever announces it."""
+    return _static_file_pattern().search(urlsplit(url).path) is not None
 
 
 def site_for_url(url: str) -> Site:
@@ -214,3 +239,12 @@ def resolve_sites(
             site = site.with_base_url(base_url)
         sites.append(site)
     return sites
+
+
+def is_child_page(parent_url: str, url: str) -> bool:
+    """`/ar/politics/talks-12` below `/ar/politics/`: the same path plus one segment, no query."""
+    parent, child = urlsplit(parent_url), urlsplit(url)
+    base = parent.path.rstrip("/") + "/"
+    rest = child.path[len(base):].strip("/")
+    return (not child.query and child.netloc == parent.netloc and child.path.startswith(base)
+            and bool(rest) and "/" not in rest)

@@ -26,6 +26,7 @@ class FetchedPage:
     last_modified: str | None = None
     redirect_urls: list[str] = field(default_factory=list)  # URLs that redirected to `url`
     known_id: int | None = None  # archive id when this was a re-check of an archived article
+    sitemap: str | None = None  # the sitemap file that announced the page, whose trust its verdict settles
     request_headers: dict[str, str] = field(default_factory=dict)
     response_headers: dict[str, str] = field(default_factory=dict)
 

@@ -1,4 +1,5 @@
-"""What a crawl knows of the archive before it starts: which article URLs it already holds.
+"""What a crawl knows of the archive before it starts: which article URLs it already holds, which
+pages it found not to be articles, and the URL shapes its articles had (`crawler.shapes`).
 
 Loaded once per run (one indexed query per site), so deciding whether to fetch an
 article costs a dict lookup, not a database round trip.
@@ -6,7 +7,7 @@ article costs a dict lookup, not a database round trip.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 
 def parse_iso(value: str | None) -> datetime | None:
@@ -48,6 +49,14 @@ class KnownArticle:
 class KnownArticles:
     by_site: dict[str, dict[str, KnownArticle]] = field(default_factory=dict)
     recheck: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # site -> [(url, canonical_url)]
+    not_articles: dict[str, set[str]] = field(default_factory=dict)  # site -> canonical URLs found not to be articles
+    shapes: dict[str, set[str]] = field(default_factory=dict)  # site -> learned article URL shapes
+
+    def is_not_article(self, site: str, canonical_url: str) -> bool:
+        return canonical_url in self.not_articles.get(site, ())
+
+    def has_shape(self, site: str, shape: str) -> bool:
+        return shape in self.shapes.get(site, ())
 
     def get(self, site: str, canonical_url: str) -> KnownArticle | None:
         return self.by_site.get(site, {}).get(canonical_url)
@@ -57,3 +66,21 @@ class KnownArticles:
 
     def __len__(self) -> int:
         return sum(len(urls) for urls in self.by_site.values())
+
+
+def load_known(
+    archive_path: str | None, site_names: list[str], recheck_days: int = 0, min_shape_articles: int = 2
+) -> KnownArticles:
+    """Read once at the start of a run (the spider's `from_crawler`); empty without an archive."""
+    if not archive_path:
+        return KnownArticles()
+    from archive.store import Archive
+
+    since = None
+    if recheck_days > 0:
+        since = (datetime.now(timezone.utc) - timedelta(days=recheck_days)).isoformat(timespec="seconds")
+    archive = Archive(archive_path)
+    try:
+        return archive.known_articles(site_names, since, min_shape_articles)
+    finally:
+        archive.close()

@@ -73,6 +73,12 @@ CRAWL_SITES = ""  # comma-separated catalog names (or use -a site=NAME)
 REFRESH_KNOWN = False  # fetch archived article URLs again even when nothing says they changed
 RECHECK_DAYS = 0  # fetch archived articles first seen in the last N days again (edits, 404/410, redirects)
 MAX_ARTICLES = 0  # stop after this many article pages were fetched (0 = no bound)
+# Discovery by the page (spiders/news.py, crawler/frontier.py): a sitemap file is read past its first
+# SITEMAP_PROBE requested entries only once enough of them were articles (SITEMAP_MIN_ARTICLE_SHARE);
+# a URL shape learned from this many archived articles of a site marks its links as articles next run.
+SITEMAP_PROBE = 10
+SITEMAP_MIN_ARTICLE_SHARE = 0.2
+LEARNED_SHAPE_MIN_ARTICLES = 2
 
 EXTENSIONS = {"crawler.progress.ProgressDisplay": 500, "crawler.shutdown.PromptShutdown": 500}
 

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from archive.store import FetchInfo
+from archive.store import FetchInfo, utc_now
+from crawler.frontier import page_classified
 from crawler.health import assess, fill_rates
 from crawler.items import CrawledArticle
+from crawler.shapes import url_shape
+from crawler.urls import canonicalize_url
 from pipelines.session import ArchiveSession
 
 logger = logging.getLogger(__name__)
@@ -23,6 +27,9 @@ class ArchiveStage:
         self.session = session
         self.spider_name = spider_name
         self.started = time.monotonic()
+        self.shapes: Counter = Counter()  # (site, URL shape) -> articles this run, recorded at the end
+        self.site_domains: dict[str, list[str]] = {}
+        self.crawler = None
 
     @classmethod
     def from_crawler(cls, crawler) -> "ArchiveStage":
@@ -34,11 +41,15 @@ class ArchiveStage:
     def open_spider(self) -> None:
         self.session.begin_run(self.spider_name)
         self.started = time.monotonic()
+        sites = getattr(self.crawler.spider, "sites", []) if self.crawler else []
+        self.site_domains = {site.name: site.domains for site in sites}
 
     def process_item(self, item: CrawledArticle) -> CrawledArticle:
         page, archive = item.page, self.session.archive
         if item.decision == "not_article":
             self.session.tally(page.site, "not_article")
+            self.remember_not_article(item)
+            self.classified(item, is_article=False)
             raise DropItem(f"not an article: {page.url}: {item.skip_reason}")
         fetch = FetchInfo(
             site=page.site,
@@ -52,8 +63,40 @@ class ArchiveStage:
         )
         outcome = self.apply(item, fetch)
         self.session.tally(page.site, outcome)
+        if item.article is not None or page.status == 304:
+            self.shapes[(page.site, url_shape(item.canonical_url or page.url))] += 1
+            self.classified(item, is_article=True)
         archive.commit_if_due()
         return item
+
+    def remember_not_article(self, item: CrawledArticle) -> None:
+        """Remember the page (and the URLs that redirected to it) so later runs do not fetch it as an article."""
+        page, domains = item.page, self.site_domains.get(item.page.site)
+        if page.known_id is not None or not 200 <= page.status < 300:
+            return  # an archived article that stopped parsing is a health problem, not a non-article
+        for url in {canonicalize_url(u, site_domains=domains) for u in [page.url, *page.redirect_urls]}:
+            self.session.archive.remember_not_article(page.site, url, item.skip_reason, self.session.run_id,
+                                                      page.fetched_at)
+
+    def classified(self, item: CrawledArticle, *, is_article: bool) -> None:
+        """Tell the spider what the page turned out to be (it settles the probe of the sitemap that announced it)."""
+        if self.crawler is not None:
+            self.crawler.signals.send_catch_log(page_classified, page=item.page, is_article=is_article)
+
+    def record_late_redirects(self, redirects: dict[str, str]) -> None:
+        """Redirecting URLs whose target was fetched through another path become its aliases, so later runs skip them."""
+        archive = self.session.archive
+        for source, target in redirects.items():
+            state = archive.article_state(target)
+            if state is not None:
+                archive.add_alias(source, state.id, "redirect", utc_now())
+
+    def record_shapes(self) -> None:
+        by_site: dict[str, dict[str, int]] = {}
+        for (site, shape), n in self.shapes.items():
+            by_site.setdefault(site, {})[shape] = n
+        for site, shapes in by_site.items():
+            self.session.archive.record_url_shapes(site, shapes, utc_now())
 
     def apply(self, item: CrawledArticle, fetch: FetchInfo) -> str:
         """Write one item; returns the outcome counted in the run summary."""
@@ -144,12 +187,13 @@ class ArchiveStage:
         fetched = getattr(spider, "scheduled", set())
         lastmods = {url: iso for url, iso in getattr(spider, "lastmods", {}).items() if url in fetched}
         sites = {s.name for s in getattr(spider, "sites", [])}
+        late_redirects = getattr(getattr(spider, "frontier", None), "late_redirects", {})
         self.record_run_end(self.crawler.stats.get_stats(), sites, lastmods, reason,
-                            round(time.monotonic() - self.started, 2))
+                            round(time.monotonic() - self.started, 2), late_redirects)
         self.session.close()
 
     def record_run_end(self, stats: dict, sites: set[str], lastmods: dict[str, str], reason: str,
-                       seconds: float) -> None:
+                       seconds: float, late_redirects: dict[str, str] | None = None) -> None:
         """Record the run's end from Scrapy-style stats (one crawler's, or a cluster's summed):
         counts in `crawl_runs`, per-site rows in `site_runs`, newer sitemap dates of fetched articles."""
         session = self.session
@@ -172,6 +216,8 @@ class ArchiveStage:
         }
         status = RUN_STATUS.get(reason, "finished" if reason.startswith("closespider") else reason)
         session.archive.raise_lastmods(lastmods)
+        self.record_shapes()
+        self.record_late_redirects(late_redirects or {})
         for site in sites:
             self.record_site(site, stats)
         session.archive.finish_run(session.run_id, counts, status)

@@ -5,65 +5,40 @@ Every run re-reads robots.txt sitemaps, news sitemaps, feeds and listing pages
 page only when the archive does not have it yet, or when its sitemap `lastmod`
 / feed date is newer than our copy, or when `refresh` asks. The archive, not
 Scrapy's JOBDIR, is the memory between runs.
+
+A URL announced by a sitemap or feed is an article candidate whatever its shape;
+a listing page carrying article signals is extracted from the same response.
+Extraction decides, and `crawler.frontier` keeps what each URL was requested as.
 """
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import lxml.etree
 import scrapy
-from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.announcements import announced_before, feed_entries, parse_when
 from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog
-from crawler.discovery import feeds_in_html, resolve_sites
-from crawler.extraction.dates import date_from_url
+from crawler.discovery import feeds_in_html, is_child_page, is_static_file, is_taxonomy_sitemap, resolve_sites
+from crawler.frontier import Claim, Frontier, SitemapTrust, page_classified
 from crawler.items import CrawledArticle, FetchedPage
-from crawler.known import KnownArticles, parse_iso
+from crawler.known import KnownArticles, load_known
+from crawler.pagesignals import article_signals
+from crawler.shapes import url_shape
 from crawler.urls import canonicalize_url
 
-FEED_PARSER = lxml.etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 GZIP_MAGIC = b"\x1f\x8b"
 ARTICLE_STATUSES = [304, 404, 410]
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
-
-
-def parse_when(value: str | None) -> datetime | None:
-    """Parse an ISO 8601 or RFC 822 date from a sitemap or feed; naive means UTC; None when unreadable."""
-    parsed = parse_iso(value)
-    if parsed is not None or not value:
-        return parsed
-    try:
-        parsed = parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError):
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def feed_entries(body: bytes) -> Iterator[tuple[str, str | None]]:
-    """(link, date) of every RSS item or Atom entry; hostile or broken XML yields what it can."""
-    try:
-        root = lxml.etree.fromstring(body, FEED_PARSER)
-    except lxml.etree.XMLSyntaxError:
-        return
-    if root is None:
-        return
-    for entry in root.xpath("//*[local-name()='item' or local-name()='entry']"):
-        link = entry.xpath("string(*[local-name()='link'][not(@rel) or @rel='alternate'][1]/@href)") or entry.xpath(
-            "string(*[local-name()='link'][1])"
-        )
-        date = entry.xpath(
-            "string(*[local-name()='updated' or local-name()='pubDate' or local-name()='published'][1])"
-        )
-        if link.strip():
-            yield link.strip(), (date.strip() or None)
 
 
 class NewsSpider(scrapy.Spider):
@@ -80,6 +55,8 @@ class NewsSpider(scrapy.Spider):
         listing_depth: int = 3,
         max_redirects: int = 5,
         max_sitemap_bytes: int = 10 * 1024 * 1024,
+        sitemap_probe: int = 10,
+        sitemap_min_article_share: float = 0.2,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -91,7 +68,8 @@ class NewsSpider(scrapy.Spider):
         self.refresh = refresh
         self.max_articles = max_articles
         self.since = since
-        self.scheduled: set[str] = set()  # canonical URLs requested this run
+        self.frontier = Frontier()  # what each canonical URL was requested as this run
+        self.sitemap_trust = SitemapTrust(sitemap_probe, sitemap_min_article_share)
         self.lastmods: dict[str, str] = {}  # canonical URL -> newest announced date (ISO; strings keep it small)
         self.counted: set[tuple[str, str]] = set()
         # Filtered with Site.owns, not allow_domains: Scrapy's domain check compares host:port.
@@ -110,16 +88,26 @@ class NewsSpider(scrapy.Spider):
             )
         if "known" not in kwargs:
             kwargs["known"] = load_known(
-                settings.get("ARCHIVE_PATH"), [s.name for s in kwargs["sites"]], settings.getint("RECHECK_DAYS")
+                settings.get("ARCHIVE_PATH"), [s.name for s in kwargs["sites"]], settings.getint("RECHECK_DAYS"),
+                settings.getint("LEARNED_SHAPE_MIN_ARTICLES", 2),
             )
         kwargs.setdefault("refresh", settings.getbool("REFRESH_KNOWN"))
         kwargs.setdefault("max_articles", settings.getint("MAX_ARTICLES"))
         kwargs.setdefault("listing_depth", settings.getint("LISTING_DEPTH_LIMIT", 3))
         kwargs.setdefault("max_redirects", settings.getint("REDIRECT_MAX_TIMES", 5))
         kwargs.setdefault("max_sitemap_bytes", settings.getint("DOWNLOAD_MAXSIZE"))
+        kwargs.setdefault("sitemap_probe", settings.getint("SITEMAP_PROBE", 10))
+        kwargs.setdefault("sitemap_min_article_share", settings.getfloat("SITEMAP_MIN_ARTICLE_SHARE", 0.2))
         spider = cls(*args, **kwargs)
         spider._set_crawler(crawler)
+        crawler.signals.connect(spider.page_was_classified, signal=page_classified)
+        crawler.signals.connect(spider.release_held_entries, signal=signals.spider_idle)
         return spider
+
+    @property
+    def scheduled(self) -> set[str]:
+        """Canonical URLs requested (or extracted) as articles this run."""
+        return self.frontier.articles
 
     # -- discovery ----------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -134,15 +122,19 @@ class NewsSpider(scrapy.Spider):
                 yield scrapy.Request(url, self.parse_feed, cb_kwargs={"site": site},
                                      errback=self.discovery_failed, priority=10)
             for url in site.start_urls:
-                # Not dont_filter: a listing linking back to the homepage must not fetch it again.
-                yield scrapy.Request(url, self.parse_listing, cb_kwargs={"site": site, "start_page": True},
-                                     errback=self.discovery_failed, priority=5)
+                # Claimed as a listing: a listing linking back to the homepage must not fetch it again.
+                canonical = canonicalize_url(url, site_domains=site.domains)
+                if self.frontier.claim_listing(canonical):
+                    yield scrapy.Request(url, self.parse_listing, cb_kwargs={"site": site, "start_page": True},
+                                         errback=self.discovery_failed, priority=5, meta={"canonical": canonical})
 
     def parse_sitemap(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
         self.count(site, "discovery/sitemaps")
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-                yield response.follow(url, self.parse_sitemap, cb_kwargs={"site": site}, errback=self.discovery_failed)
+                if self.article_list(site, url):
+                    yield response.follow(url, self.parse_sitemap, cb_kwargs={"site": site},
+                                          errback=self.discovery_failed)
             return
         try:
             sitemap = Sitemap(self.sitemap_body(response))
@@ -156,10 +148,19 @@ class NewsSpider(scrapy.Spider):
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
-                if site.owns(loc):
+                if site.owns(loc) and self.article_list(site, loc):
                     yield scrapy.Request(loc, self.parse_sitemap, cb_kwargs={"site": site}, errback=self.discovery_failed)
-            else:
-                yield from self.article_request(site, loc, entry.get("lastmod"))
+            elif site.owns(loc):
+                # Announced as a page of the site: a candidate whatever its shape; extraction decides.
+                yield from self.article_request(site, loc, entry.get("lastmod"), trusted=True, sitemap=response.url)
+
+    def article_list(self, site: Site, sitemap_url: str) -> bool:
+        """Sitemaps of tags, categories, authors and static pages are not followed as article lists."""
+        if is_taxonomy_sitemap(sitemap_url):
+            self.logger.info("not reading taxonomy sitemap %s", sitemap_url)
+            self.count(site, "sitemaps/taxonomy_not_read")
+            return False
+        return True
 
     def sitemap_body(self, response: Response) -> bytes:
         body = response.body
@@ -177,10 +178,14 @@ class NewsSpider(scrapy.Spider):
             # redirect (tracking hops) or do not match the article pattern; extraction decides.
             yield from self.article_request(site, url, date, trusted=True)
 
-    def parse_listing(self, response: Response, site: Site, start_page: bool = False) -> Iterator[scrapy.Request]:
+    def parse_listing(self, response: Response, site: Site, start_page: bool = False) -> Iterator[Any]:
         self.count(site, "discovery/listings")
+        canonical = response.meta.get("canonical") or canonicalize_url(response.url, site_domains=site.domains)
+        announced = self.frontier.listing_arrived(canonical)  # a sitemap/feed asked for it as an article meanwhile
         if not hasattr(response, "text"):
             return
+        if announced or self.carries_article(response, site, canonical):
+            yield from self.listing_as_article(response, site, canonical, announced)
         if start_page:  # a site's own page announces its feeds: catalog entries may lack some, ad-hoc sites all
             for feed in feeds_in_html(response.body, response.url):
                 if feed not in site.feeds and site.owns(feed):
@@ -190,27 +195,69 @@ class NewsSpider(scrapy.Spider):
         for link in self.link_extractor.extract_links(response):
             if not site.owns(link.url):
                 continue
-            if site.is_article_url(link.url):
-                yield from self.article_request(site, link.url, None)
-            elif follow_listings and site.is_listing_url(link.url):
+            canonical = canonicalize_url(link.url, site_domains=site.domains)
+            if self.looks_like_article(site, link.url, canonical):
+                yield from self.article_request(site, link.url, None, trusted=True)
+            elif (follow_listings and self.worth_a_look(site, response.url, link.url)
+                  and self.frontier.claim_listing(canonical)):
                 yield response.follow(link.url, self.parse_listing, cb_kwargs={"site": site},
-                                      errback=self.discovery_failed, priority=5)
+                                      errback=self.discovery_failed, priority=5, meta={"canonical": canonical})
+
+    def looks_like_article(self, site: Site, url: str, canonical: str) -> bool:
+        """An article link: the site's pattern, a shape learned from its archived articles, or archived
+        already; a page remembered as not an article is followed as a listing instead."""
+        if self.known.is_not_article(site.name, canonical):
+            return False
+        return (site.is_article_url(url) or self.known.has_shape(site.name, url_shape(canonical))
+                or self.known.get(site.name, canonical) is not None)
+
+    def worth_a_look(self, site: Site, page_url: str, url: str) -> bool:
+        """Listing-shaped links and, on an ad-hoc site, pages one level below the listing linking them (a
+        section's own stories, whatever their shape): fetched as listings, extracted if they carry an article."""
+        return site.is_listing_url(url) or (site.verified == "ad-hoc" and is_child_page(page_url, url))
+
+    def carries_article(self, response: Response, site: Site, canonical: str) -> bool:
+        if self.known.is_not_article(site.name, canonical) or self.known.get(site.name, canonical):
+            return False
+        found = article_signals(response.selector)
+        if found:
+            self.logger.debug("listing %s carries article signals: %s", response.url, ", ".join(found))
+        return bool(found)
+
+    def listing_as_article(self, response: Response, site: Site, canonical: str, announced: bool) -> Iterator[Any]:
+        """Extract a listing response as an article too: no second fetch; its links are still followed."""
+        if not announced:
+            if self.frontier.has_article(canonical):
+                return  # requested as an article already: that response is extracted
+            if self.max_articles and self.crawler.stats.get_value("requested/articles", 0) >= self.max_articles:
+                self.count_once(site, canonical, "skipped/max_articles")
+                return
+            self.frontier.claim_article(canonical)
+            self.count(site, "requested/articles", global_too=True)
+        self.count(site, "extracted_from_listings")  # not under discovery/: that response counts once
+        known = self.known.get(site.name, canonical)
+        page = self.fetched_page(response, site, self.lastmods.get(canonical), known.id if known else None, [])
+        yield CrawledArticle(page=page)
 
     # -- fetching -----------------------------------------------------
     def article_request(
-        self, site: Site, url: str, lastmod: str | None, *, trusted: bool = False, via: list[str] | None = None
+        self, site: Site, url: str, lastmod: str | None, *, trusted: bool = False, via: list[str] | None = None,
+        sitemap: str | None = None,
     ) -> Iterator[scrapy.Request]:
-        """One request per canonical article URL per run, and none for archived, unchanged articles.
+        """One request per canonical article URL per run, and none for archived, unchanged articles, nor
+        for pages found not to be articles; `sitemap` entries wait for that sitemap's probe.
 
         Article redirects are followed here rather than by Scrapy's middleware, so that a redirect
         to an archived article (a short link, a moved URL) costs one hop, not a fetch of the article.
         """
-        if not (trusted or site.is_article_url(url)):
+        if not (trusted or site.is_article_url(url)) or is_static_file(url):
             return
         canonical = canonicalize_url(url, site_domains=site.domains)
         when = parse_when(lastmod)
         self.note_lastmod(canonical, lastmod, when)
-        if canonical in self.scheduled:
+        if self.frontier.has_article(canonical):
+            for hop in via or []:  # a short link to an article found another way: still its alias
+                self.frontier.note_late_redirect(canonicalize_url(hop, site_domains=site.domains), canonical)
             return
         if self.since and announced_before(self.since, url, when):
             self.count_once(site, canonical, "skipped/older_than_since")
@@ -219,12 +266,21 @@ class NewsSpider(scrapy.Spider):
         # Not marked as scheduled: a later sitemap entry with a newer lastmod may still call for a fetch.
         if known and not self.refresh and not known.changed_since(when):
             self.count_once(site, canonical, "skipped/already_archived")
+            self.settle(sitemap, True)  # what the archive knows settles a sitemap's probe without a fetch
+            return
+        if not known and not self.refresh and self.known.is_not_article(site.name, canonical):
+            self.count_once(site, canonical, "skipped/known_not_article")
+            self.settle(sitemap, False)
             return
         if self.max_articles and self.crawler.stats.get_value("requested/articles", 0) >= self.max_articles:
             self.count_once(site, canonical, "skipped/max_articles")
             return
-        self.scheduled.add(canonical)
+        if sitemap and not self.admitted(site, sitemap, canonical, url, lastmod):
+            return
+        claim = self.frontier.claim_article(canonical)
         self.count(site, "requested/articles", global_too=True)
+        if claim is Claim.JOIN:  # its listing request is in flight: that response will be extracted
+            return
         headers = known.conditional_headers() if known else {}
         yield scrapy.Request(
             canonicalize_url(url),  # same host, minus tracking and AMP variants: the page readers get
@@ -232,9 +288,51 @@ class NewsSpider(scrapy.Spider):
             headers=headers,
             cb_kwargs={"site": site, "known_id": known.id if known else None, "via": via or []},
             meta={"handle_httpstatus_list": ARTICLE_STATUSES + REDIRECT_STATUSES, "dont_redirect": True,
-                  "canonical": canonical},
+                  "canonical": canonical, "sitemap": sitemap},
             errback=self.article_failed,
+            dont_filter=True,  # the frontier makes it one request per canonical URL, whatever came before
         )
+
+    def admitted(self, site: Site, sitemap: str, canonical: str, url: str, lastmod: str | None) -> bool:
+        """Whether a sitemap entry is requested now: held while the sitemap is probed, dropped once distrusted."""
+        decision = self.sitemap_trust.admit(sitemap)
+        if decision == "hold":
+            self.sitemap_trust.hold(sitemap, site, url, lastmod)
+        elif decision == "drop":
+            self.count_once(site, canonical, "skipped/distrusted_sitemap")
+        return decision == "request"
+
+    def page_was_classified(self, page: FetchedPage, is_article: bool) -> None:
+        """The archive stage's verdict on a page: settles the probe of the sitemap that announced it."""
+        self.settle(page.sitemap, is_article)
+
+    def settle(self, sitemap: str | None, is_article: bool) -> None:
+        if not sitemap:
+            return
+        verdict, entries = self.sitemap_trust.settle(sitemap, is_article)
+        if verdict == "distrusted" and entries:
+            self.logger.warning("sitemap %s keeps listing pages that are not articles: %d entries not read",
+                                sitemap, len(entries))
+        for site, url, lastmod in entries:
+            if verdict == "trusted":
+                self.schedule(self.article_request(site, url, lastmod, trusted=True, sitemap=sitemap))
+            else:
+                self.count_once(site, canonicalize_url(url, site_domains=site.domains), "skipped/distrusted_sitemap")
+
+    def release_held_entries(self) -> None:
+        """At idle, entries of sitemaps whose probe never settled (failed or missing pages) are requested."""
+        released = 0
+        for site, url, lastmod in self.sitemap_trust.release_waiting():
+            released += self.schedule(self.article_request(site, url, lastmod, trusted=True))
+        if released:
+            raise DontCloseSpider
+
+    def schedule(self, requests: Iterator[scrapy.Request]) -> int:
+        count = 0
+        for request in requests:
+            self.crawler.engine.crawl(request)
+            count += 1
+        return count
 
     def note_lastmod(self, canonical: str, lastmod: str | None, when: datetime | None) -> None:
         """Keep the newest sitemap/feed date seen for a URL: it is stored with the article, whichever
@@ -246,7 +344,7 @@ class NewsSpider(scrapy.Spider):
 
     def recheck_request(self, site: Site, url: str, canonical: str) -> scrapy.Request:
         """Fetch an archived article again (conditionally) to catch edits, removals and redirects."""
-        self.scheduled.add(canonical)
+        self.frontier.claim_article(canonical)
         known = self.known.get(site.name, canonical)
         self.count(site, "requested/rechecks")
         return scrapy.Request(
@@ -302,6 +400,7 @@ class NewsSpider(scrapy.Spider):
             last_modified=header(headers, b"Last-Modified"),
             redirect_urls=[*via, *response.meta.get("redirect_urls", [])],
             known_id=known_id,
+            sitemap=response.meta.get("sitemap"),
             request_headers=decode_headers(response.request.headers) if response.request else {},
             response_headers=decode_headers(headers),
         )
@@ -339,30 +438,6 @@ class NewsSpider(scrapy.Spider):
             outcome = f"failures/{kind}"
         if site:
             self.count(site, outcome)
-
-def announced_before(since: datetime, url: str, when: datetime | None) -> bool:
-    """Older than `since` by its sitemap/feed date, else (listing links carry none) by the day in its URL."""
-    if when is not None:
-        return when < since
-    found = date_from_url(url)
-    # A URL gives a day, not a time: skip only when the whole day is before `since`.
-    return found is not None and found.precision == "day" and found.value.date() < since.date()
-
-
-def load_known(archive_path: str | None, site_names: list[str], recheck_days: int = 0) -> KnownArticles:
-    if not archive_path:
-        return KnownArticles()
-    from archive.store import Archive
-
-    since = None
-    if recheck_days > 0:
-        since = (datetime.now(timezone.utc) - timedelta(days=recheck_days)).isoformat(timespec="seconds")
-    archive = Archive(archive_path)
-    try:
-        return archive.known_articles(site_names, since)
-    finally:
-        archive.close()
-
 
 def header(headers: Any, name: bytes) -> str | None:
     value = headers.get(name)

@@ -165,7 +165,8 @@ def assert_interrupted_run_recorded(db: Path, outcome: dict) -> None:
 
 def test_sigterm_mid_crawl_exits_130_keeps_what_was_archived_and_a_rerun_completes(tmp_path):
     db = tmp_path / "archive.db"
-    with sample(n_articles=20) as (site, server):  # long enough to still run after the overlapping start
+    # Long enough to still run after the overlapping start, which takes several seconds on a loaded machine.
+    with sample(n_articles=40) as (site, server):
         outcome = signal_mid_crawl(server, db, signal.SIGTERM)
         overlapping = outcome["overlapping"]
         assert overlapping.returncode == EXIT_BUSY and f"pid {outcome['pid']}" in overlapping.stderr

@@ -51,3 +51,28 @@ def test_unknown_family_is_an_error(rule_dir):
 def test_bundled_families_file_loads():
     rulebook.families.cache_clear()
     assert {"wordpress", "drupal", "amp", "sample"} <= set(rulebook.families())
+
+
+def test_every_bundled_habit_names_known_families():
+    """Each `[[habit]]` in crawler/extraction/data/*.toml has an id and names families of families.toml."""
+    import tomllib
+
+    rulebook.families.cache_clear()
+    rulebook._all_habits.cache_clear()
+    families = rulebook.families()
+    for family, info in families.items():
+        assert info.get("description") and isinstance(info.get("real", False), bool), family
+    checked = 0
+    for path in sorted(rulebook.DATA_DIR.glob("*.toml")):
+        if path.stem == "families":
+            continue
+        entries = tomllib.loads(path.read_text(encoding="utf-8")).get("habit", [])
+        ids = [entry.get("id") for entry in entries]
+        assert len(ids) == len(set(ids)), f"{path.name}: habit ids repeat"
+        for entry in entries:
+            assert entry.get("id") and entry.get("seen_on"), (path.name, entry)
+            unknown = [f for f in entry["seen_on"] if f not in families]
+            assert not unknown, f"{path.name}: habit {entry['id']!r} names unknown families {unknown}"
+            checked += 1
+        assert len(rulebook.habits(path.stem)) == len(entries)  # the loader agrees
+    assert checked == sum(len(rulebook.habits(p.stem)) for p in rulebook.DATA_DIR.glob("*.toml") if p.stem != "families")

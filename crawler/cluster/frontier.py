@@ -62,8 +62,15 @@ class CanonicalDupeFilter(RFPDupeFilter):
     def request_fingerprint(self, request) -> str:
         canonical = request.meta.get("canonical")
         if canonical and request.method == "GET":
-            return hashlib.sha1(f"article {canonical}".encode()).hexdigest()
+            kind = getattr(request.callback, "__name__", "")  # parse_article or parse_listing
+            return hashlib.sha1(f"{kind} {canonical}".encode()).hexdigest()
         return super().request_fingerprint(request)
+
+
+def once_per_run(request) -> bool:
+    """Article and listing requests: the spider's own frontier sends them with dont_filter (it makes them
+    one per canonical URL in its process); across nodes the shared dupefilter must. Retries pass."""
+    return bool(request.meta.get("canonical")) and not request.meta.get("retry_times")
 
 
 class ClusterScheduler(Scheduler):
@@ -93,6 +100,15 @@ class ClusterScheduler(Scheduler):
         scheduler = super().from_crawler(crawler)
         setattr(crawler, FRONTIER_ATTRIBUTE, scheduler)
         return scheduler
+
+    def enqueue_request(self, request) -> bool:
+        if (not request.dont_filter or once_per_run(request)) and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
 
     def next_request(self):
         if self.frozen:

@@ -33,6 +33,7 @@ from crawler.cluster.state import (
     SharedLastmods,
     current_run,
 )
+from crawler.frontier import Frontier
 from crawler.items import CrawledArticle
 from crawler.known import parse_iso
 from crawler.shutdown import PromptShutdown
@@ -76,6 +77,9 @@ def node_settings(redis_url: str, node_id: str, *, prefix: str = DEFAULT_PREFIX,
                               "https": "crawler.cluster.lease.LeasedHTTPDownloadHandler"},
         "EXTRACTION_WORKERS": workers,
         "ARCHIVE_PATH": "",
+        # The spider's sitemap probe waits for the archive stage's verdicts, which come from the writer,
+        # not from this process: nodes read every sitemap entry (a sitemap of non-articles is not distrusted).
+        "SITEMAP_PROBE": 1 << 30,
         **(overrides or {}),
     }
 
@@ -114,7 +118,7 @@ class ClusterNewsSpider(NewsSpider):
     def begin_run(self, run: RunState) -> None:
         """A new run: its sites and options, and none of the previous run's per-URL memory."""
         self.run_id, self.sites, self.refresh, self.since = run.id, run.sites, run.refresh, run.since
-        self.scheduled.clear()
+        self.frontier = Frontier()
         self.lastmods.clear()
         self.counted.clear()
         logger.info("node joins run %s: %s", run.id, ", ".join(s.name for s in run.sites))

@@ -76,6 +76,7 @@ def wait_for_writer(client: redis.Redis, keys: Keys, timeout: float, while_waiti
 
 def push_discovery(client: redis.Redis, keys: Keys, sites: list[Site]) -> int:
     """The spider's own start requests, encoded by scrapy-redis as a node's scheduler would."""
+    from crawler.cluster.frontier import once_per_run
     from spiders.news import NewsSpider
 
     spider = NewsSpider(sites=sites, known=KnownArticles())
@@ -87,7 +88,7 @@ def push_discovery(client: redis.Redis, keys: Keys, sites: list[Site]) -> int:
 
     pushed = 0
     for request in asyncio.run(collect()):
-        if request.dont_filter or not dupefilter.request_seen(request):
+        if (request.dont_filter and not once_per_run(request)) or not dupefilter.request_seen(request):
             queue.push(request)
             pushed += 1
     return pushed

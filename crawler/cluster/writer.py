@@ -58,6 +58,7 @@ class RunStages:
         self.warc.open_spider()
         self.dedup = DedupStage(session, {site.name: site.domains for site in run.sites})
         self.store = ArchiveStage(session, SPIDER_NAME)
+        self.store.site_domains = {site.name: site.domains for site in run.sites}
 
     def process(self, item) -> None:
         item = self.dedup.process_item(self.warc.process_item(item))

@@ -21,11 +21,12 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
+from crawler.announcements import FEED_PARSER, feed_entries, parse_when
 from crawler.catalog import Site
 from crawler.discovery import sitemaps_in_robots
 from crawler.sitecheck.facts import ArticleProbe, Listed, RobotsFile, SiteProbe, UrlProbe
 from crawler.urls import canonicalize_url
-from spiders.news import FEED_PARSER, GZIP_MAGIC, feed_entries, parse_when
+from spiders.news import GZIP_MAGIC
 
 # Every error status reaches the callbacks; 3xx stay with RedirectMiddleware, which records the hops.
 ALL_ERRORS = list(range(400, 600))

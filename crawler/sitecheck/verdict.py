@@ -22,7 +22,7 @@ from crawler.catalog import Site
 from crawler.sitecheck.facts import Listed, SiteProbe, UrlProbe
 from crawler.shapes import url_shape
 from crawler.sitecheck.patterns import suggest_pattern
-from spiders.news import parse_when
+from crawler.announcements import parse_when
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "sitecheck.toml"
 BROKEN, DEGRADED = "broken", "degraded"
