@@ -73,6 +73,10 @@ class Keys:
     def run_scheduled(self) -> str:
         return self._("run", "scheduled")  # set of canonical article URLs requested this run
 
+    @property
+    def run_redirects(self) -> str:
+        return self._("run", "redirects")  # hash canonical redirect source -> canonical target, this run
+
     def result(self, run_id: int | str) -> str:
         return self._("result", str(run_id))  # the finished run's summary, for the seed that waits
 

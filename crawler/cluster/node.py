@@ -36,6 +36,7 @@ from crawler.cluster.state import (
 from crawler.frontier import Frontier
 from crawler.items import CrawledArticle
 from crawler.known import parse_iso
+from crawler.urls import canonicalize_url
 from crawler.shutdown import PromptShutdown
 from pipelines.extract import ExtractStage
 from spiders.news import NewsSpider
@@ -133,6 +134,10 @@ class ClusterNewsSpider(NewsSpider):
             self.shared_lastmods.note(canonical, when)
 
     def article_request(self, site, url: str, lastmod: str | None, **kwargs: Any) -> Iterator[Any]:
+        if kwargs.get("via"):  # a redirect: its target may be fetched by another node, the alias is recorded at the end
+            target = canonicalize_url(url, site_domains=site.domains)
+            hops = {canonicalize_url(hop, site_domains=site.domains): target for hop in kwargs["via"]}
+            self.client.hset(self.keys.run_redirects, mapping=hops)
         for request in super().article_request(site, url, lastmod, **kwargs):
             self.client.sadd(self.keys.run_scheduled, request.meta["canonical"])
             yield request

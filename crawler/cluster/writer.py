@@ -231,7 +231,7 @@ class ClusterWriter:
         known = session.archive.known_articles([site.name for site in run.sites])
         published = publish_known(self.client, self.keys, known)
         self.client.delete(self.keys.run_stats, self.keys.run_tally, self.keys.run_lastmods,
-                           self.keys.run_scheduled, self.keys.seen)
+                           self.keys.run_scheduled, self.keys.run_redirects, self.keys.seen)
         self.stages = RunStages(session, run, self.warc_dir, self.warc_max_bytes)
         self.client.hset(self.keys.run, mapping={"id": run.id, "status": "running"})
         self.idle_since = None
@@ -262,14 +262,16 @@ class ClusterWriter:
         scheduled = {url.decode() for url in self.client.sscan_iter(self.keys.run_scheduled, count=1000)}
         announced = SharedLastmods(self.client, self.keys).all()
         lastmods = {url: iso for url, iso in announced.items() if url in scheduled}
+        redirects = {s.decode(): t.decode() for s, t in self.client.hscan_iter(self.keys.run_redirects, count=1000)}
         self.session.counts, self.session.fill = self.tallies()
         self.stages.close()
         seconds = round(time.time() - run.started, 2)
-        self.stages.store.record_run_end(stats, {s.name for s in run.sites}, lastmods, "finished", seconds)
+        self.stages.store.record_run_end(stats, {s.name for s in run.sites}, lastmods, "finished", seconds,
+                                         redirects)
         self.session.archive.commit()
         self.client.set(self.keys.result(run.id), json.dumps(self.run_result(run.id)), ex=RESULT_TTL)
         self.client.delete(self.keys.run, self.keys.run_stats, self.keys.run_tally, self.keys.run_lastmods,
-                           self.keys.run_scheduled, self.keys.seen)
+                           self.keys.run_scheduled, self.keys.run_redirects, self.keys.seen)
         self.stages = None
         self.idle_since = None
 
