@@ -58,7 +58,7 @@ ARTICLE_COLUMNS: dict[str, tuple[str, str]] = {
     "published": ("a.published", "publication time, ISO 8601 with the publisher's offset"),
     "updated": ("a.updated", "last update time declared by the page"),
     "date_source": ("a.date_source", "where `published` came from: json-ld, meta, time-tag, url, text, htmldate"),
-    "date_precision": ("a.date_precision", "day, month or year"),
+    "date_precision": ("a.date_precision", "what `published` carries: month, day, hour, minute or second"),
     "section": ("a.section", "site section"),
     "tags": ("a.tags", "list of keywords / tags"),
     "images": ("a.images", "list of image URLs"),

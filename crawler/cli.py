@@ -21,6 +21,11 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+# The demo serves the sample site on one port, so its URLs (and a second run's incremental
+# savings) stay the same from run to run.
+DEMO_PORT = 8765
+
+
 def parse_since(value: str) -> datetime:
     from crawler.known import parse_iso
 
@@ -46,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = with_db(commands.add_parser("demo", help="serve the bundled sample site on 127.0.0.1 and crawl it"))
     demo.add_argument("--articles", type=int, default=36, help="articles on the sample site")
+    demo.add_argument("--port", type=int, default=DEMO_PORT, help="port for the sample site (a free one if taken)")
     demo.set_defaults(handler=cmd_demo)
 
     crawl = with_db(commands.add_parser("crawl", help="crawl catalog sites (or any URL) into the archive"))
@@ -128,7 +134,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.sample_site import SampleSite, serve
 
     site = SampleSite(n_articles=args.articles)
-    with serve(site) as server:
+    try:
+        server = serve(site, port=args.port)
+    except OSError:  # taken: any free port still works, but a later demo run will see new URLs
+        server = serve(site)
+    with server:
         print(f"sample site serving at {server.base_url}; full log in {default_log_file(args.db)}", file=sys.stderr)
         sites = [get_site("sample").with_base_url(server.base_url)]
         return crawl_and_report(sites, args.db, settings=dict(LOCAL_SITE_SETTINGS))

@@ -65,6 +65,8 @@ POLITE_DOWNLOADER_MIDDLEWARES: dict[str, int] = {
 
 _TRAP_WORDS = tomllib.loads((Path(__file__).with_name("data") / "traps.toml").read_text(encoding="utf-8"))
 PAGE_PARAMS = frozenset(_TRAP_WORDS["page_params"])
+# Request meta set by the spider on a request for one article page (never followed as a listing walk).
+ONE_ARTICLE_META = "one_article"
 DATE_PARAMS = frozenset(_TRAP_WORDS["date_params"])
 # Path words that make date segments after them a calendar/archive listing, not an article.
 CALENDAR_WORDS = frozenset(_TRAP_WORDS["calendar_words"])
@@ -406,7 +408,8 @@ class TrapGuardMiddleware:
             return "path_depth"
         if max(Counter(segments).values(), default=0) > self.max_segment_repeats:
             return "repeated_segment"
-        if page_number(url, self.page_params) > self.max_page:
+        # A page number only walks listings: on a single announced article, `?p=317359` is a WordPress post id.
+        if not request.meta.get(ONE_ARTICLE_META) and page_number(url, self.page_params) > self.max_page:
             return "pagination"
         if not is_calendar_url(url, self.calendar_words, self.date_params):
             return None

@@ -32,6 +32,7 @@ from crawler.discovery import feeds_in_html, is_child_page, is_static_file, is_t
 from crawler.frontier import Claim, Frontier, SitemapTrust, page_classified
 from crawler.items import CrawledArticle, FetchedPage
 from crawler.known import KnownArticles, load_known
+from crawler.middlewares import ONE_ARTICLE_META
 from crawler.pagesignals import article_signals
 from crawler.shapes import url_shape
 from crawler.urls import canonicalize_url
@@ -288,7 +289,7 @@ class NewsSpider(scrapy.Spider):
             headers=headers,
             cb_kwargs={"site": site, "known_id": known.id if known else None, "via": via or []},
             meta={"handle_httpstatus_list": ARTICLE_STATUSES + REDIRECT_STATUSES, "dont_redirect": True,
-                  "canonical": canonical, "sitemap": sitemap},
+                  "canonical": canonical, "sitemap": sitemap, ONE_ARTICLE_META: True},
             errback=self.article_failed,
             dont_filter=True,  # the frontier makes it one request per canonical URL, whatever came before
         )

@@ -60,7 +60,7 @@ class AdHocSite:
         section = SECTIONS[i % len(SECTIONS)]
         path = {
             "news-html": f"/news/{i}.html",
-            "wp": f"/?p={i + 40}",
+            "wp": f"/?p={317350 + i}",  # real WordPress post ids: far above any page-number bound
             "node": f"/node/{i}",
             "ar-slug": f"/ar/{section}/talks-in-{CITIES[i % len(CITIES)].encode().hex()[:6]}-{i}",
         }[self.scheme]

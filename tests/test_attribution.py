@@ -1,7 +1,18 @@
 """Source lines, datelines, trailing agency credits, canonical agencies and bylines."""
 import pytest
 
-from crawler.extraction.attribution import canonical_agency, parse_byline, parse_dateline, parse_source_line, parse_trailing_attribution
+import lxml.html
+
+from crawler.extraction.attribution import (
+    canonical_agency,
+    parse_byline,
+    parse_dateline,
+    parse_opening_credit,
+    parse_outlet_dateline,
+    parse_source_line,
+    parse_trailing_attribution,
+)
+from crawler.extraction.sources import find_source_lines, merge_sources
 
 
 def names(sources):
@@ -80,3 +91,53 @@ def test_trailing_attributions():
 )
 def test_bylines(byline, expected):
     assert parse_byline(byline) == expected
+
+
+@pytest.mark.parametrize(
+    "paragraph, expected",
+    [
+        ("به گزارش خبرگزاری آریا ، حسن قالیباف اصل با اعلام اینکه سازمان بورس", ["خبرگزاری آریا"]),
+        ("به گزارش خبرنگار گروه استان‌های باشگاه خبرنگاران جوان از یزد، سرهنگ حسین منصوری", ["باشگاه خبرنگاران جوان"]),
+        ("روزنامه جوان نوشت:اصلاح‌طلبان رادیکالی که تا دیروز", ["روزنامه جوان"]),  # an outlet agencies.toml does not know
+        ("خبرگزاری آریا - رییس سازمان بورس و اوراق بهادار اعلام کرد", ["خبرگزاری آریا"]),
+        ("قناة السويس - أعلنت الهيئة عن زيادة العائدات", []),  # `قناة` leads a place here: only known outlets before a dash
+        ("به گزارش رسانه‌ها، قیمت طلا افزایش یافت", []),  # no outlet named
+    ],
+)
+def test_opening_reporting_formulas(paragraph, expected):
+    assert names(parse_opening_credit(paragraph)) == expected
+
+
+@pytest.mark.parametrize(
+    "paragraph, site, expected",
+    [
+        ("دبي - البيان أعلنت هيئة الطرق والمواصلات في دبي أن المترو", [], ["البيان"]),
+        ("أبوظبي: «الخليج» عاد أكثر من مليون طالب وطالبة إلى المدارس", [], ["الخليج"]),
+        ("سبق- الرياض: أعلنت الهيئة العامة للترفيه افتتاح منطقة جديدة", [], ["سبق"]),
+        ("تونس- الصباح نيوز توقع الديوان الوطني للزيت أن تبلغ صابة الزيتون", ["الصباح نيوز"], ["الصباح نيوز"]),  # the site's own name
+        ("تونس- الصباح نيوز توقع الديوان الوطني للزيت", [], []),  # unknown outlet, not the site's name
+        ("الخليج العربي يشهد موجة حر غير مسبوقة هذا الأسبوع", [], []),  # no place and separator before it
+    ],
+)
+def test_outlet_datelines_without_a_closing_dash(paragraph, site, expected):
+    assert names(parse_outlet_dateline(paragraph, site)) == expected
+
+
+def test_source_line_split_on_a_spaced_dash():
+    assert names(parse_source_line("المصدر: سكاي نيوز عربية - وكالات")) == ["سكاي نيوز عربية", "وكالات"]
+
+
+def test_source_label_without_colon_and_names_in_links():
+    # tagDiv Newspaper's source box: the label and the outlet in separate list items, the colon drawn by CSS.
+    html = (
+        "<html><body><div class='td-post-content'><p>نص الخبر</p></div><div class='td-post-source-tags'>"
+        "<ul class='td-source'><li><span>المصدر</span></li><li><a href='https://saba.ye/'>وكالة سبأ</a></li></ul>"
+        "<ul class='td-tags'><li><span>الوسوم</span></li><li><a href='/tag/yemen'>اليمن</a></li></ul></div></body></html>"
+    )
+    sources, elements = find_source_lines(lxml.html.fromstring(html))
+    assert names(sources) == ["وكالة سبأ"] and elements[0].get("class") == "td-source"
+
+
+def test_merge_sources_keeps_one_entry_per_outlet():
+    merged = merge_sources(parse_source_line("المصدر: الجزيرة"), parse_source_line("المصدر: الجزيرة نت + رويترز"))
+    assert names(merged) == ["الجزيرة", "رويترز"]

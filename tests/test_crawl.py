@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -69,6 +70,10 @@ def test_demo_command_writes_the_archive(tmp_path):
     expected = SampleSite().expected
     assert rows(db, "SELECT COUNT(*) FROM articles")[0][0] == len(expected["archivable_paths"])
     assert rows(db, "SELECT COUNT(*) FROM captions")[0][0] >= len(expected["archivable_paths"])
+    # The demo serves the site on the same port each time, so a second run sees the same URLs: incremental.
+    again = run_cli("demo", "--db", str(db))
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert re.match(r"run 2 finished \[sample\]: 0 new, 0 updated, 0 duplicates, 0 unchanged", again.stdout), again.stdout
 
 
 def test_pool_and_inline_extraction_archive_identical_articles(sample_server, tmp_path):

@@ -24,57 +24,6 @@ FETCHED = datetime(2024, 6, 1, tzinfo=timezone.utc)
 # Fields: title, body_includes, body_excludes, paragraphs, date, language, captions (recall), credits,
 # foreign_captions (precision), sources, authors.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("amp--g-amp-tunisia-olive", "sources"): "dateline «تونس- الصباح نيوز» (city - outlet) not read as a source",
-    ("aryanews-fa-2020", "authors"): "meta author «Arya Group» (an organisation) returned as an author",
-    ("aryanews-fa-2020", "body_includes"): "the first sentence («خبرگزاری آریا - رییس سازمان بورس …») sits before the first <br> and is dropped from the body",
-    ("aryanews-fa-2020", "date"): "only a visible Solar Hijri date «2 تير 1399»: not read yet",
-    ("aryanews-fa-2020", "foreign_captions"): "the nine related-story card titles come back as captions",
-    ("aryanews-fa-2020", "sources"): "Persian attribution «به گزارش خبرگزاری آریا» not read",
-    ("drupal--g-ain-solar", "body_excludes"): "Drupal renders the comment field inside node__content: the comment text leaks into the body",
-    ("drupal--g-ain-solar", "sources"): "dateline «أبوظبي - العين الإخبارية» (city - outlet) not read as a source",
-    ("eg-masrawy--g-exchange-rate", "captions"): "div.ArticleImageCaption not read as a caption",
-    ("eg-masrawy--g-pyramids-tour", "captions"): "div.ArticleImageCaption not read as a caption",
-    ("eg-youm7--g-ahly-final", "body_excludes"): "the inline «اقرأ أيضا..» link paragraph inside #articleBody stays in the body",
-    ("eg-youm7--g-ahly-final", "captions"): "an in-body image whose alt/title sentence is its only caption",
-    ("eg-youm7--g-train-accident", "authors"): "«كتب A - B»: the second name is taken for a dateline",
-    ("eg-youm7--g-train-accident", "captions"): "in-body image with its caption in the centred paragraph after it",
-    ("gulf-albayan--g-dubai-metro", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("gulf-albayan--g-dubai-metro", "sources"): "dateline «دبي - البيان» (city - outlet) not read as a source",
-    ("gulf-albayan--g-khaleej-schools", "sources"): "dateline «أبوظبي: «الخليج»» not read as a source",
-    ("intl-bbc--g-bbc-nile-dam", "authors"): "JSON-LD NewsMediaOrganization returned as author; the visible byline name missed",
-    ("intl-bbc--g-bbc-nile-dam", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("intl-bbc--g-bbc-science-bees", "authors"): "JSON-LD NewsMediaOrganization returned as author",
-    ("intl-bbc--g-bbc-science-bees", "captions"): "a credit-only image (no caption text) is not returned",
-    ("intl-bbc--g-bbc-science-bees", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("intl-cnn--g-cnn-2013-cairo", "captions"): "cnn_strycaptiontxt caption not read",
-    ("intl-skynews--g-france24-paris-olympics", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("intl-skynews--g-france24-paris-olympics", "sources"): "closing signature «فرانس24/ أ ف ب» not read as sources",
-    ("intl-skynews--g-sky-gaza-aid", "sources"): "«المصدر: سكاي نيوز عربية - وكالات» kept as one name",
-    ("ir-aryanews--g-exports", "authors"): "meta author «Arya Group» (an organisation) returned as an author",
-    ("ir-aryanews--g-exports", "body_includes"): "the first sentence before the first <br> is dropped from the body",
-    ("ir-aryanews--g-exports", "date"): "only a visible Solar Hijri date «14 مرداد 1402 - 10:15:30 ق.ظ»: not read yet",
-    ("ir-aryanews--g-exports", "foreign_captions"): "the related thumbs (div.caption titles) come back as captions",
-    ("ir-aryanews--g-exports", "sources"): "Persian attribution «به گزارش خبرگزاری آریا» not read",
-    ("ir-khabaronline--g-metro-fare", "sources"): "Persian attribution «به گزارش ایسنا،» not read",
-    ("ir-yjc--g-karaj-rice", "date"): "article:published_time and the visible date are Solar Hijri in Persian digits: not converted yet",
-    ("ir-yjc--g-karaj-rice", "sources"): "Persian attribution «به گزارش خبرنگار … باشگاه خبرنگاران جوان» not read",
-    ("khabaronline-fa-2020", "sources"): "Persian attribution «روزنامه جوان نوشت» not read",
-    ("levant-annahar--g-alghad-amman", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("levant-annahar--g-alghad-amman", "sources"): "dateline «عمان- الغد-» not read as a source",
-    ("levant-annahar--g-annahar-bekaa", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("levant-annahar--g-annahar-bekaa", "sources"): "organisation byline «المصدر: النهار العربي» not read as a source",
-    ("maghreb-hespress--g-hespress-rain", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("sa-okaz--g-okaz-umrah", "captions"): "div.img-desc / data-caption caption not read",
-    ("sa-okaz--g-sabq-riyadh-season", "body_excludes"): "the in-body div.img-desc caption is kept as body text",
-    ("sa-okaz--g-sabq-riyadh-season", "captions"): "div.img-desc / data-caption captions not read",
-    ("sa-okaz--g-sabq-riyadh-season", "sources"): "dateline «سبق- الرياض:» (outlet - city) not read as a source",
-    ("wordpress--g-enab-water", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("wordpress--g-gallery-flood", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("wp-jannah--g-dates-festival", "authors"): "second Jannah author box missed",
-    ("wp-jannah--g-metro-cairo", "body_excludes"): "the category label «محليات» above the title (span.post-cat-wrap) is kept as the body's first line",
-    ("wp-newspaper--g-sudan-harvest", "credits"): "the credit is printed in an element of its own (or after a dash/slash) and is not attached to the caption",
-    ("wp-newspaper--g-yemen-port", "sources"): "tagDiv ul.td-source «المصدر» block not read",
-    ("yjc-fa-2020", "sources"): "Persian attribution «به گزارش خبرنگار … باشگاه خبرنگاران جوان» not read",
 }
 
 def gold_files():
@@ -154,6 +103,10 @@ def test_published_date(gold, page):
     assert article.published and article.published[:10] == gold["published"], (article.published, article.date_source)
     assert re.search(r"[+-]\d\d:\d\d$", article.published)  # always with a timezone
     assert article.date_source in ("json-ld", "meta", "time-tag", "url", "text", "htmldate")
+    # Every gold page prints a full day; a value with a time of day says so in its precision.
+    assert article.date_precision == gold.get("date_precision", article.date_precision)
+    assert article.date_precision in ("day", "minute", "second")
+    assert (article.date_precision == "day") == (article.published[11:19] == "00:00:00")
 
 
 @pytest.mark.parametrize("gold, page", gold_cases("language"))

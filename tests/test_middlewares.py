@@ -20,6 +20,7 @@ from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler.middlewares import (
+    ONE_ARTICLE_META,
     CrawlDelayMiddleware,
     RetryAfterMiddleware,
     TrapGuardMiddleware,
@@ -267,3 +268,12 @@ def test_crawl_never_requests_traps_but_fetches_articles(crawl):
     assert responses["/politics/2017/10/3/some-slug"] == 200
     for reason in ("repeated_segment", "pagination", "calendar"):
         assert stats[f"trap/dropped/{reason}"] == 1
+
+
+def test_page_number_bound_walks_listings_only():
+    # `?p=317359` on a request for one announced article is a WordPress post id, not page 317359 of a listing.
+    guard = TrapGuardMiddleware()
+    assert guard.trap_reason(Request("https://n.example/?p=317359")) == "pagination"
+    assert guard.trap_reason(Request("https://n.example/?p=317359", meta={ONE_ARTICLE_META: True})) is None
+    repeated = "https://n.example/a/a/a/a/?p=317359"
+    assert guard.trap_reason(Request(repeated, meta={ONE_ARTICLE_META: True})) == "repeated_segment"

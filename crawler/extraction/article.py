@@ -64,7 +64,7 @@ class Article:
     published: str | None = None  # ISO 8601 with timezone
     updated: str | None = None
     date_source: str | None = None  # json-ld, meta, time-tag, url, text, htmldate
-    date_precision: str | None = None  # day, month, year
+    date_precision: str | None = None  # month, day, hour, minute, second (dates.PRECISIONS)
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)

@@ -18,7 +18,7 @@ DATA_DIR = Path(__file__).with_name("data")
 MAX_SOURCE_NAME_WORDS = 5
 MAX_AUTHOR_WORDS = 6
 MAX_DATELINE_PLACE = 50
-NAME_SEPARATORS = re.compile(r"\s*(?:\+|،|,|;|؛|/|&)\s*")
+NAME_SEPARATORS = re.compile(r"\s*(?:\+|،|,|;|؛|/|&|\s[-–—]\s)\s*")
 # "و" glued to the next name: `رويترز وأسوشيتد برس`, `محمد علي وأحمد حسن`.
 CONJUNCTION = re.compile(r"\s+و(?=\S)")
 DASHES = "-–—ـ"
@@ -104,7 +104,7 @@ def sources_from_names(names: list[str]) -> list[Source]:
 @lru_cache(maxsize=32)
 def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern:
     alternatives = "|".join(re.escape(normalize(p)) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(rf"(?:{alternatives})(?=[\s:：\-–—]|$)")
+    return re.compile(rf"(?:{alternatives})(?=[\s:：\-–—.…]|$)")  # `اقرأ أيضا..` too
 
 
 def starts_with_phrase(norm_text: str, phrases) -> str | None:
@@ -139,7 +139,7 @@ DASH_DATELINE = re.compile(
 
 def parse_dateline(paragraph: str) -> list[Source]:
     """`دمشق، سوريا (CNN) --` or `القاهرة - رويترز -` at the start of the first paragraph."""
-    head = clean_text(paragraph)[:120]
+    head = clean_text(paragraph).lstrip("| ")[:120]  # `| ` when a layout table was read as text
     match = PAREN_DATELINE.match(head)
     if match and len(match.group("place").split()) <= 4:
         names = split_names(match.group("names"), keep_conjunction_part=is_agency)
@@ -151,6 +151,86 @@ def parse_dateline(paragraph: str) -> list[Source]:
         # Without parentheses only known agencies count: `القاهرة - أكد الوزير` is no dateline.
         if names and all(is_agency(n) for n in names):
             return sources_from_names(names)
+    return []
+
+
+# `دبي - البيان أعلنت`, `أبوظبي: «الخليج» عاد`: a place (one or two words), a separator, then the outlet.
+PLACE_THEN_OUTLET = re.compile(r"^(?P<place>[^\s%s:：،«»()\d]+(?:\s[^\s%s:：،«»()\d]+)?)\s*[%s:：،]+\s*«?(?P<rest>.+)" % ((DASH_CLASS,) * 3))
+# `سبق- الرياض: أعلنت`: the outlet, a dash, the place and a colon.
+OUTLET_THEN_PLACE = re.compile(r"^«?(?P<outlet>[^%s:：]{2,30}?)»?\s*[%s]+\s*(?P<place>[^\s%s:：]+(?:\s[^\s%s:：]+)?)\s*[:：]" % ((DASH_CLASS,) * 4))
+MAX_OUTLET_WORDS = 3
+
+
+def parse_outlet_dateline(paragraph: str, site_names: list[str]) -> list[Source]:
+    """A place and an outlet (a known one, or the site's own name) opening the text, without the
+    closing dash `parse_dateline` needs: `دبي - البيان أعلنت ...`, `سبق- الرياض: أعلنت ...`."""
+    head = clean_text(paragraph).lstrip("| ")[:100]
+    own = {normalized(n).replace(" ", "") for n in site_names if n}
+
+    def outlet(name: str) -> bool:
+        name = name.strip(" «»\"'")
+        return bool(name) and (is_agency(name) or normalized(name).replace(" ", "") in own)
+
+    match = OUTLET_THEN_PLACE.match(head)
+    if match and outlet(match.group("outlet")):
+        return sources_from_names([match.group("outlet").strip(" «»")])
+    match = PLACE_THEN_OUTLET.match(head)
+    if match:
+        words = match.group("rest").replace("»", " » ").split()
+        for count in range(MAX_OUTLET_WORDS, 0, -1):
+            name = " ".join(words[:count])
+            if "»" not in name and outlet(name):
+                return sources_from_names([name])
+    return []
+
+
+OUTLET_DASH = re.compile(r"^(?P<name>[^%s:：()]{2,40}?)\s+[%s]+\s+\S" % (DASH_CLASS, DASH_CLASS))
+
+
+@lru_cache(maxsize=1)
+def wrote_pattern() -> re.Pattern:
+    verbs = "|".join(re.escape(v) for v in sorted(rules()["wrote_formulas"], key=len, reverse=True))
+    return re.compile(rf"^(?P<name>[^:：]{{3,50}}?)\s*(?:{verbs})\s*[:：]")
+
+
+@lru_cache(maxsize=1)
+def known_outlets() -> tuple[re.Pattern, dict[str, str]]:
+    """A regex of every normalised agency spelling (longest first) and each one's spelling in the data file."""
+    with open(DATA_DIR / "agencies.toml", "rb") as fh:
+        spelled = {normalize(n): n for entry in tomllib.load(fh)["agency"] for n in entry["names"]}
+    alternatives = "|".join(re.escape(n) for n in sorted(spelled, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"), spelled
+
+
+def outlet_name(text: str) -> str | None:
+    """The text when it names an outlet: a known one, or one led by an outlet word (`روزنامه جوان`)."""
+    text = clean_text(text).strip(" :：،,.«»" + DASHES)
+    if not text or len(text.split()) > MAX_SOURCE_NAME_WORDS:
+        return None
+    led = len(text.split()) >= 2 and starts_with_phrase(normalized(text), rules()["outlet_words"])
+    return text if is_agency(text) or led else None
+
+
+def known_outlet_in(text: str) -> str | None:
+    pattern, spelled = known_outlets()
+    match = pattern.search(normalized(text))
+    return spelled[match.group(0)] if match else None
+
+
+def parse_opening_credit(paragraph: str) -> list[Source]:
+    """The outlet an opening line credits: `به گزارش خبرگزاری آریا،`, `روزنامه جوان نوشت:`, `خبرگزاری آریا - ...`."""
+    text = clean_text(paragraph)[:200]
+    formula = starts_with_phrase(normalized(text), rules()["report_formulas"])
+    if formula:
+        clause = " ".join(re.split(r"[،,:：]", text, maxsplit=1)[0].split()[len(formula.split()) :])
+        name = outlet_name(clause) or known_outlet_in(clause)
+        return sources_from_names([name]) if name else []
+    wrote = wrote_pattern().match(text)
+    if wrote and outlet_name(wrote.group("name")):
+        return sources_from_names([outlet_name(wrote.group("name"))])
+    dashed = OUTLET_DASH.match(text)
+    if dashed and is_agency(dashed.group("name")):  # only known outlets: `قناة السويس - ...` is a place
+        return sources_from_names([dashed.group("name")])
     return []
 
 
@@ -178,18 +258,23 @@ def parse_trailing_attribution(paragraph: str) -> tuple[str, list[Source]]:
 
 def looks_like_name(text: str) -> bool:
     words = text.split()
-    return 1 <= len(words) <= MAX_AUTHOR_WORDS and not re.search(r"\d|https?:|www\.|@", text)
+    return 1 <= len(words) <= MAX_AUTHOR_WORDS and not re.search(r"\d|https?:|www\.|@|/|\w\.[A-Za-z]{2,4}(?:$|\W)", text)
 
 
-def parse_byline(text: str) -> list[str]:
-    """`بقلم: أحمد علي ومحمد حسن` → ["أحمد علي", "محمد حسن"]; prefixes from the data file are stripped."""
+def strip_byline_prefix(text: str) -> str:
+    """`كتب: أحمد علي` → `أحمد علي` (prefixes from the data file)."""
     text = clean_text(text).strip(" :-–—|")
     norm = normalized(text)
     for p in byline_prefixes_longest_first():
         if norm.startswith(p) and (len(norm) == len(p) or not norm[len(p)].isalnum()):
             # normalize keeps length for plain letters, but strip by words to be safe with tashkeel.
-            text = " ".join(text.split()[len(p.split()) :]).lstrip(" :：-–—")
-            break
+            return " ".join(text.split()[len(p.split()) :]).lstrip(" :：-–—")
+    return text
+
+
+def parse_byline(text: str) -> list[str]:
+    """`بقلم: أحمد علي ومحمد حسن` → ["أحمد علي", "محمد حسن"]; prefixes from the data file are stripped."""
+    text = strip_byline_prefix(text)
     # A glued "و" splits only between full names: `وليد` and `وائل` start with it too.
     names = split_names(text, keep_conjunction_part=lambda part: len(part.split()) >= 2, check_first=True)
     return [n for n in (clean_text(n) for n in names) if looks_like_name(n)]

@@ -4,7 +4,9 @@ Month names (MSA, Levantine/Iraqi, Maghrebi, Hijri) come from `data/months.toml`
 matched on `crawler.arabic.normalize`d text, so Eastern digits and spelling variants need no
 special case. dateparser is only used, lazily, for relative forms the data file does not cover.
 A date is never invented: month-only text gives month precision, and nothing gives a
-made-up 1 January.
+made-up 1 January. `FoundDate.precision` says what the value carries: `month`, `day`, `hour`
+(a relative `منذ ساعتين`), `minute` or `second` (a printed time, with or without seconds).
+Solar Hijri dates (Iranian pages: `۱۳۹۹/۰۲/۲۱`, `2 تیر 1399`) are converted, never read as year 1399.
 """
 from __future__ import annotations
 
@@ -20,13 +22,21 @@ from crawler.arabic import normalize
 DATA_FILE = Path(__file__).with_name("data") / "months.toml"
 MIN_YEAR = 1990  # older years in page text are history, not publication dates
 MIN_HIJRI_YEAR, MAX_HIJRI_YEAR = 1400, 1500
+# Solar Hijri years of plausible publication dates (1369 = 1990); lunar Hijri years of the same span start at 1410.
+MIN_SOLAR_YEAR, MAX_SOLAR_YEAR = 1300, 1409
+PRECISIONS = ("month", "day", "hour", "minute", "second")  # coarsest first
 SHORT_TIMESTAMP = 25
 
 
 @dataclass(frozen=True)
 class FoundDate:
     value: datetime  # timezone-aware
-    precision: str  # day, month, year
+    precision: str  # one of PRECISIONS
+
+    @property
+    def has_day(self) -> bool:
+        """Whether the value names a whole day (or something finer)."""
+        return PRECISIONS.index(self.precision) >= PRECISIONS.index("day")
 
     def iso(self) -> str:
         return self.value.isoformat()
@@ -40,7 +50,7 @@ def month_tables() -> dict:
     def folded(table: dict) -> dict:
         return {normalize(name): value for name, value in table.items()}
 
-    return {key: folded(raw[key]) for key in ("gregorian", "hijri", "relative_units", "relative_words")}
+    return {key: folded(raw[key]) for key in ("gregorian", "hijri", "solar_hijri", "relative_units", "relative_words")}
 
 
 def alternation(names) -> str:
@@ -51,17 +61,20 @@ def alternation(names) -> str:
 def patterns() -> dict[str, re.Pattern]:
     tables = month_tables()
     months = f"(?<!\\w)({alternation(tables['gregorian'])})(?!\\w)"
-    alt_month = f"(?:\\s*/\\s*(?:{alternation(tables['gregorian'])}))?"
+    # `نيسان / أبريل`, `آب/اغسطس`, `نيسان (أبريل)`: the second name of a Levantine double month.
+    alt_month = f"(?:\\s*[/(]\\s*(?:{alternation(tables['gregorian'])})\\s*\\)?)?"
     hijri = f"(?<!\\w)({alternation(tables['hijri'])})(?!\\w)"
+    solar = f"(?<!\\w)({alternation(tables['solar_hijri'])})(?!\\w)"
     units = alternation(tables["relative_units"])
     return {
         "day_month_year": re.compile(rf"(?<!\d)(\d{{1,2}})\s*(?:من\s+)?{months}{alt_month}\s*[,،]?\s*(\d{{4}})"),
         "month_day_year": re.compile(rf"{months}\s+(\d{{1,2}})\s*[,،]\s*(\d{{4}})"),
         "hijri": re.compile(rf"(?<!\d)(\d{{1,2}})\s+{hijri}\s*[,،]?\s*(\d{{4}})"),
+        "solar": re.compile(rf"(?<!\d)(\d{{1,2}})\s+{solar}\s*[,،]?\s*(\d{{4}})"),
         "ymd": re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
         "dmy": re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)"),
         "month_year": re.compile(rf"{months}{alt_month}\s*[,،]?\s*(\d{{4}})"),
-        "time": re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(صباحا|مساء|ص|م|am|pm)?(?!\w)"),
+        "time": re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(صباحا|مساء|ص|م|am|pm|ب\.?\s?ظ|ق\.?\s?ظ)?(?!\w)"),
         "offset": re.compile(r"(?:gmt|utc)\s*([+-])\s*(\d{1,2}):?(\d{2})?"),
         "relative": re.compile(rf"(?:منذ|قبل)\s+(?:(\d+)\s+)?({units})(?!\w)"),
     }
@@ -79,20 +92,21 @@ def plausible(d: date, now: datetime | None) -> bool:
     return MIN_YEAR <= d.year and d <= latest
 
 
-def time_after(text: str, start: int) -> tuple[int, int, int, timezone | None]:
-    """Hour, minute, second and UTC offset printed just after a date (00:00, no offset if none)."""
+def time_after(text: str, start: int) -> tuple[int, int, int, timezone | None, str] | None:
+    """Hour, minute, second, UTC offset and precision printed just after a date (None if no time)."""
     window = text[start : start + 60]
     match = patterns()["time"].search(window)
     if not match:
-        return 0, 0, 0, None
+        return None
     hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
     marker = match.group(4)
-    if marker in ("م", "مساء", "pm") and hour < 12:
+    marker = (marker or "").replace(".", "").replace(" ", "")  # Persian ب.ظ (afternoon) / ق.ظ (morning)
+    if marker in ("م", "مساء", "pm", "بظ") and hour < 12:
         hour += 12
-    elif marker in ("ص", "صباحا", "am") and hour == 12:
+    elif marker in ("ص", "صباحا", "am", "قظ") and hour == 12:
         hour = 0
     if hour > 23 or minute > 59 or second > 59:
-        return 0, 0, 0, None
+        return None
     offset = patterns()["offset"].search(window[match.end() :])
     tz = None
     if offset:
@@ -100,13 +114,14 @@ def time_after(text: str, start: int) -> tuple[int, int, int, timezone | None]:
         hours, minutes = int(offset.group(2)), int(offset.group(3) or 0)
         if hours <= 14 and minutes < 60:
             tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
-    return hour, minute, second, tz
+    return hour, minute, second, tz, ("second" if match.group(3) else "minute")
 
 
 def at_day(d: date, text: str, end: int) -> FoundDate:
-    hour, minute, second, tz = time_after(text, end)
+    """The day, at the time printed after it if any (then the precision is that time's)."""
+    hour, minute, second, tz, precision = time_after(text, end) or (0, 0, 0, None, "day")
     value = datetime(d.year, d.month, d.day, hour, minute, second, tzinfo=tz or timezone.utc)
-    return FoundDate(value, "day")
+    return FoundDate(value, precision)
 
 
 def day_candidates(text: str):
@@ -117,13 +132,21 @@ def day_candidates(text: str):
     for m in pats["month_day_year"].finditer(text):
         yield m, valid_day(int(m.group(3)), months[m.group(1)], int(m.group(2)))
     for m in pats["ymd"].finditer(text):
-        yield m, valid_day(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        solar = MIN_SOLAR_YEAR <= year <= MAX_SOLAR_YEAR
+        yield m, solar_to_gregorian(year, month, day) if solar else valid_day(year, month, day)
     for m in pats["dmy"].finditer(text):
         first, second = int(m.group(1)), int(m.group(2))
         # Arabic pages print day/month/year; month/day/year only when that is impossible.
         d = valid_day(int(m.group(3)), second, first) or valid_day(int(m.group(3)), first, second)
         yield m, d
-    for m in pats["hijri"].finditer(text):
+    for m in pats["solar"].finditer(text):
+        yield m, solar_to_gregorian(int(m.group(3)), month_tables()["solar_hijri"][m.group(2)], int(m.group(1)))
+
+
+def hijri_candidates(text: str):
+    """Lunar Hijri days: read only when no Gregorian day is printed beside them (conversions differ by a day)."""
+    for m in patterns()["hijri"].finditer(text):
         yield m, hijri_to_gregorian(int(m.group(3)), month_tables()["hijri"][m.group(2)], int(m.group(1)))
 
 
@@ -138,18 +161,31 @@ def hijri_to_gregorian(year: int, month: int, day: int) -> date | None:
         return None
 
 
+def solar_to_gregorian(year: int, month: int, day: int) -> date | None:
+    """Solar Hijri (Jalali) to Gregorian, by the standard 33-year-cycle arithmetic."""
+    if not (MIN_SOLAR_YEAR <= year <= MAX_SOLAR_YEAR and 1 <= month <= 12 and 1 <= day <= (31 if month <= 6 else 30)):
+        return None
+    shifted = year + 1595
+    days = -355668 + 365 * shifted + (shifted // 33) * 8 + ((shifted % 33) + 3) // 4 + day
+    days += (month - 1) * 31 if month <= 6 else (month - 7) * 30 + 186
+    return date.fromordinal(days - 365)
+
+
+def first_plausible(candidates, now: datetime | None):
+    """The earliest (match, date) in the text whose date is plausible, or None."""
+    found = [(m, d) for m, d in candidates if d and plausible(d, now)]
+    return min(found, key=lambda item: item[0].start()) if found else None
+
+
 def parse_text_date(text: str, *, now: datetime | None = None) -> FoundDate | None:
     """The first plausible date in a short piece of visible Arabic (or ISO-ish) text."""
     if not text:
         return None
     norm = normalize(text)
-    found = sorted(
-        ((m.start(), m.end(), d) for m, d in day_candidates(norm) if d and plausible(d, now)),
-        key=lambda item: item[0],
-    )
+    found = first_plausible(day_candidates(norm), now) or first_plausible(hijri_candidates(norm), now)
     if found:
-        start, end, d = found[0]
-        return at_day(d, norm, end)
+        match, d = found
+        return at_day(d, norm, match.end())
     relative = parse_relative(norm, now)
     if relative:
         return relative
@@ -158,6 +194,10 @@ def parse_text_date(text: str, *, now: datetime | None = None) -> FoundDate | No
         if d and plausible(d, now):
             return FoundDate(datetime(d.year, d.month, 1, tzinfo=timezone.utc), "month")
     return None
+
+
+# `منذ ساعتين` is good to the hour, `منذ يومين` to the day: the fetch time's minutes are not the article's.
+RELATIVE_PRECISION = {"seconds": "minute", "minutes": "minute", "hours": "hour", "days": "day", "weeks": "day"}
 
 
 def parse_relative(norm: str, now: datetime | None) -> FoundDate | None:
@@ -170,7 +210,7 @@ def parse_relative(norm: str, now: datetime | None) -> FoundDate | None:
     if match:
         unit, count = tables["relative_units"][match.group(2)]
         count *= int(match.group(1) or 1)
-        return FoundDate(now - timedelta(**{unit: count}), "day")
+        return FoundDate(now - timedelta(**{unit: count}), RELATIVE_PRECISION[unit])
     for word, days in tables["relative_words"].items():
         # Only a short timestamp like `أمس 10:30`: `اليوم` is also in names such as `أخبار اليوم`.
         if len(norm) <= SHORT_TIMESTAMP and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", norm):
@@ -193,7 +233,7 @@ def parse_with_dateparser(norm: str, now: datetime) -> FoundDate | None:
     return FoundDate(value.replace(tzinfo=now.tzinfo), "day") if value else None
 
 
-ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})(?:-(\d{2}))?")
+ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ](\d{2}):(\d{2})(:\d{2})?)?")
 
 
 def parse_structured_date(value: str | None, *, now: datetime | None = None) -> FoundDate | None:
@@ -208,15 +248,23 @@ def parse_structured_date(value: str | None, *, now: datetime | None = None) -> 
         except ValueError:
             parsed = None
         if parsed is not None:
-            precision = "day" if iso.group(3) else "month"
+            precision = iso_precision(iso)
             if not plausible(parsed.date(), now):
                 return None
             return FoundDate(parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc), precision)
         if iso.group(3):
             d = valid_day(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
             if d and plausible(d, now):
-                return at_day(d, normalize(text), iso.end())
+                return at_day(d, normalize(text), iso.end(3))
     return parse_text_date(text, now=now)
+
+
+def iso_precision(iso: re.Match) -> str:
+    """What an ISO value carries. CMSs pad: a bare midnight is a date without a time, `:00` seconds a
+    time to the minute."""
+    if iso.group(4) and (iso.group(4), iso.group(5), iso.group(6) or ":00") != ("00", "00", ":00"):
+        return "second" if iso.group(6) and iso.group(6) != ":00" else "minute"
+    return "day" if iso.group(3) else "month"
 
 
 URL_DAY = re.compile(r"/((?:19|20)\d{2})/(?:[a-z_-]+/)?(\d{1,2})/(\d{1,2})(?:/|$|[-_])")

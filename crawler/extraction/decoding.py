@@ -147,12 +147,35 @@ def parse_tree(text: str):
     text = XML_DECLARATION.sub("", text)
     # Dropping control bytes after encoding equals dropping the characters before: faster on bytes.
     data = text.encode("utf-8", "replace").translate(None, XML_ILLEGAL_BYTES)
+    tree, too_deep = _parse(data)
+    if too_deep:
+        # libxml2 drops everything below depth 2048 (even with huge_tree): flatten the wrapper runs and parse again.
+        tree, _ = _parse(flatten_wrapper_runs(data))
+    if tree is None or tree.find("body") is None:
+        raise NotAnArticle("unparseable HTML: no body")
+    return tree
+
+
+def _parse(data: bytes):
+    """(tree, whether libxml2 hit its nesting limit and dropped the content below it)."""
     parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True)
     try:
         tree = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError) as exc:
         raise NotAnArticle(f"unparseable HTML: {exc}") from exc
-    if tree is None or tree.find("body") is None:
-        raise NotAnArticle("unparseable HTML: no body")
-    return tree
+    return tree, any("Excessive depth" in error.message for error in parser.error_log)
+
+
+# Runs of opening (or closing) tags with nothing but whitespace between them: wrappers that carry no text.
+WRAPPER_OPEN_RUN = re.compile(rb"(?:<[a-zA-Z][\w-]*(?:\s[^<>]*)?>\s*){%d,}" % 32)
+WRAPPER_CLOSE_RUN = re.compile(rb"(?:</[a-zA-Z][\w-]*\s*>\s*){%d,}" % 32)
+LAST_OPEN_TAG = re.compile(rb"<[a-zA-Z][\w-]*(?:\s[^<>]*)?>\s*$")
+FIRST_CLOSE_TAG = re.compile(rb"^</[a-zA-Z][\w-]*\s*>")
+
+
+def flatten_wrapper_runs(data: bytes) -> bytes:
+    """Keep only the innermost tag of each long run of nested wrappers (and the first of each run of
+    closing tags, its partner): the text keeps its nearest container, the page loses its empty depth."""
+    data = WRAPPER_OPEN_RUN.sub(lambda m: LAST_OPEN_TAG.search(m.group(0)).group(0), data)
+    return WRAPPER_CLOSE_RUN.sub(lambda m: FIRST_CLOSE_TAG.match(m.group(0)).group(0), data)
 

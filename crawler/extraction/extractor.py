@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urljoin
 
 import trafilatura
 from lxml import etree
 
 from crawler.extraction.article import Article, ExtractionHints, NotAnArticle
-from crawler.extraction.attribution import normalized, parse_dateline
+from crawler.extraction.attribution import normalized
 from crawler.extraction.body import (
     TRAFILATURA_OPTIONS,
     body_from_trafilatura,
@@ -25,11 +24,12 @@ from crawler.extraction.body import (
     looks_like_listing,
     remove_boilerplate_blocks,
 )
+from crawler.extraction.bylines import choose_authors, pick_byline
 from crawler.extraction.captions import extract_captions
 from crawler.extraction.decoding import check_bytes, decode_html, parse_tree
+from crawler.extraction.images import absolute
 from crawler.extraction.metadata import (
     language_of,
-    pick_authors,
     pick_lead,
     pick_title,
     section_and_tags,
@@ -45,7 +45,7 @@ from crawler.extraction.page import (
     site_names,
 )
 from crawler.extraction.page_dates import fallback_dates, structured_dates
-from crawler.extraction.sources import find_source_lines, merge_sources
+from crawler.extraction.sources import find_source_lines, merge_sources, opening_sources
 
 __version__ = "0.1"
 DATA_DIR = Path(__file__).with_name("data")
@@ -93,13 +93,13 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     names = site_names(metas, url, hints, tree)
     title, h1 = pick_title(tree, metas, jsonld, names, hints)
     published, updated, date_source = structured_dates(tree, metas, jsonld, fetched_at)
-    authors = pick_authors(tree, metas, jsonld, hints, url)
+    byline = pick_byline(tree, metas, jsonld, hints, url, names, h1)
     section, tags = section_and_tags(tree, metas, jsonld)
 
     for xpath in hints.remove_xpaths:
         for el in tree.xpath(xpath):
             drop(el)
-    captions, caption_elements = extract_captions(tree, url, caption_xpath=hints.caption_xpath)
+    captions, caption_elements = extract_captions(tree, url, caption_xpath=hints.caption_xpath, title=title, metas=metas, site_names=names)
     line_sources, source_elements = find_source_lines(tree)
 
     if published is None:
@@ -113,10 +113,9 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     if not paragraphs:
         paragraphs = body_from_trafilatura(tree, url)
     drop_texts = {normalized(c.text) for c in captions} | {normalized(c.alt) for c in captions if c.alt} | alt_texts
-    if title:
-        drop_texts.add(normalized(title))
+    drop_texts |= {normalized(t) for t in (title, section) if t}  # the section's name stands above the title as a link
     arabic_page = len(ARABIC_LETTER.findall(" ".join(paragraphs))) > 50
-    paragraphs, body_sources, byline_authors = clean_paragraphs(paragraphs, drop_texts, arabic_page)
+    paragraphs, body_sources, byline_texts = clean_paragraphs(paragraphs, drop_texts, arabic_page, names)
     body = "\n\n".join(paragraphs)
 
     has_article_markup = bool(jsonld) or first_meta(metas, "og:type") == "article" or published is not None and date_source in ("json-ld", "meta")
@@ -125,21 +124,22 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     if looks_like_listing(tree, has_article_markup):
         raise NotAnArticle("listing page: headline-link teasers and no article text outside them")
 
-    dateline = parse_dateline(paragraphs[0]) if paragraphs else []
+    lead = pick_lead(tree, metas, jsonld, title, names)
+    dateline = opening_sources(paragraphs, lead, names)
     images = [c.image_url for c in captions if c.image_url]
     for image in [*metas.get("og:image", []), *[i for i in jsonld_values(jsonld, "image") if isinstance(i, str)]]:
-        absolute = urljoin(url, image)
-        if absolute not in images:
-            images.append(absolute)
+        address = absolute(url, image)  # None for an address that does not parse: skipped, not fatal
+        if address and address not in images:
+            images.append(address)
     return Article(
         url=url,
         canonical_url=canonical_url(tree, metas, url),
         title=title,
-        lead=pick_lead(tree, metas, jsonld, title, names),
+        lead=lead,
         body=body,
         captions=captions,
-        sources=merge_sources(dateline, body_sources, line_sources),
-        authors=authors or byline_authors,
+        sources=merge_sources(dateline, body_sources, line_sources, byline.sources),
+        authors=choose_authors(byline, byline_texts, names, url),
         published=published.iso() if published else None,
         updated=updated.iso() if updated else None,
         date_source=date_source if published else None,

@@ -1,25 +1,36 @@
-"""The article's fields other than body, captions and dates: title, lead, authors, section, tags, language."""
+"""The article's fields other than body, captions, dates and authors: title, lead, section, tags, language."""
 from __future__ import annotations
 
 import re
 from itertools import chain
-from urllib.parse import urlsplit
+from functools import lru_cache
 
 from lxml import etree
 
 from crawler.arabic import clean_text
 from crawler.extraction.article import ExtractionHints
-from crawler.extraction.attribution import normalized, parse_byline, rules
+from crawler.extraction.attribution import normalized, rules
 from crawler.extraction.page import ARABIC_LETTER, first_meta, jsonld_values, text_of
+from crawler.extraction.rulebook import habits
 
 TITLES = etree.XPath("//head/title")
 H1S = etree.XPath("//h1")
 WITH_CLASS = etree.XPath("//*[@class]")
-AUTHOR_CANDIDATES = etree.XPath("//*[@class or @itemprop or @rel]")
-IN_SIDE_BLOCK = etree.XPath("ancestor::*[contains(@class,'related') or contains(@class,'widget') or contains(@class,'sidebar')]")
-AUTHOR_CLASS = re.compile(r"(?:^|[\s_-])(?:author|byline|writer|reporter|editor-name|meta_author|post-author)(?:$|[\s_-]|name)", re.I)
-SUMMARY_CLASS = re.compile(r"(?:^|[\s_-])(?:summary|lead|excerpt|standfirst|article-desc|intro|subtitle|sub-title)(?:$|[\s_-])", re.I)
 LATIN_LETTER = re.compile("[A-Za-z]")
+# Letters Persian writes and Arabic does not (پ چ ژ گ, Persian kaf and yeh), against Arabic kaf and yeh.
+PERSIAN_LETTER = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc]")
+ARABIC_KAF_YEH = re.compile("[\u0643\u064a]")
+ARABIC_SCRIPT_LANGUAGES = ("ar", "fa")
+
+
+@lru_cache(maxsize=16)
+def _class_pattern(file_stem: str, habit_ids: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{h['pattern']})" for h in habits(file_stem)) or "(?!)", re.I)
+
+
+def class_pattern(file_stem: str) -> re.Pattern:
+    """One regex of the `pattern`s of a data file's habits in force (rebuilt when a family is held out)."""
+    return _class_pattern(file_stem, tuple(h.id for h in habits(file_stem)))
 
 
 def strip_site_name(title: str, names: list[str], hints: ExtractionHints) -> str:
@@ -79,50 +90,14 @@ def pick_lead(tree, metas, jsonld, title: str | None, names: list[str]) -> str |
         *metas.get("twitter:description", []),
         *[d for d in jsonld_values(jsonld, "description") if isinstance(d, str)],
     ]
-    summaries = [el for el in WITH_CLASS(tree) if SUMMARY_CLASS.search(el.get("class", ""))][:3]
+    summary_class = class_pattern("leads")
+    summaries = [el for el in WITH_CLASS(tree) if summary_class.search(el.get("class", ""))][:3]
     for text in chain(candidates, (text_of(el) for el in summaries)):  # text_of only when reached
         text = clean_text(text)
         if len(text.split()) < 6 or site_like(text, names) or (title and normalized(text) == normalized(title)):
             continue
         return text
     return None
-
-
-def pick_authors(tree, metas, jsonld, hints, url) -> list[str]:
-    host = (urlsplit(url).hostname or "").lower().replace(".", "")
-
-    def usable(names: list[str]) -> list[str]:
-        kept = []
-        for name in names:
-            squashed = normalized(name).replace(" ", "")
-            if squashed and squashed not in host and name not in kept:
-                kept.append(name)
-        return kept
-
-    if hints.author_xpath:
-        found = [n for el in tree.xpath(hints.author_xpath) for n in parse_byline(el if isinstance(el, str) else text_of(el))]
-        if usable(found):
-            return usable(found)
-    ld_names = []
-    for author in jsonld_values(jsonld, "author"):
-        if isinstance(author, dict) and author.get("@type") == "Organization":
-            continue  # the publisher standing in for an author
-        name = author.get("name") if isinstance(author, dict) else author
-        if isinstance(name, str):
-            ld_names.extend(parse_byline(name))
-    if usable(ld_names):
-        return usable(ld_names)
-    for el in AUTHOR_CANDIDATES(tree):
-        marker = f"{el.get('class', '')} {el.get('itemprop', '')} {el.get('rel', '')}"
-        if AUTHOR_CLASS.search(marker) or "author" in (el.get("itemprop") or "") or el.get("rel") == "author":
-            if IN_SIDE_BLOCK(el):
-                continue
-            text = text_of(el)
-            if 0 < len(text) <= 80:
-                names = usable(parse_byline(text))
-                if names:
-                    return names
-    return usable([n for value in metas.get("author", []) for n in parse_byline(value)])
 
 
 def section_and_tags(tree, metas, jsonld) -> tuple[str | None, list[str]]:
@@ -142,10 +117,14 @@ def section_and_tags(tree, metas, jsonld) -> tuple[str | None, list[str]]:
 
 
 def language_of(tree, metas, body: str) -> str | None:
+    """The declared language; between Arabic and Persian (declared or not) the text decides."""
     lang = (tree.get("lang") or tree.get("xml:lang") or first_meta(metas, "og:locale", "content-language") or "").strip()
-    if lang:
-        return lang.replace("_", "-").split("-")[0].lower()
+    lang = lang.replace("_", "-").split("-")[0].lower()
+    if lang and lang not in ARABIC_SCRIPT_LANGUAGES:
+        return lang
+    if len(PERSIAN_LETTER.findall(body)) > len(ARABIC_KAF_YEH.findall(body)):
+        return "fa"
     arabic, latin = len(ARABIC_LETTER.findall(body)), len(LATIN_LETTER.findall(body))
-    if arabic or latin:
-        return "ar" if arabic >= latin else None
-    return None
+    if arabic and arabic >= latin:
+        return "ar"
+    return lang or None

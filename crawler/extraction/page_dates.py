@@ -4,7 +4,6 @@ Parsing a date string is `crawler.extraction.dates`; this module decides which o
 """
 from __future__ import annotations
 
-import re
 from copy import deepcopy
 
 from lxml import etree
@@ -17,11 +16,11 @@ from crawler.extraction.dates import (
     parse_text_date,
     trusted_htmldate,
 )
+from crawler.extraction.metadata import class_pattern
 from crawler.extraction.page import first_meta, jsonld_values, text_of
 
 TIME_DATETIMES = etree.XPath("//time[@datetime][not(ancestor::*[contains(@class,'related')])]/@datetime", smart_strings=False)
 DATE_CANDIDATES = etree.XPath("//*[@class or @id or self::time]")
-DATE_CLASS = re.compile(r"date|time|publish|posted|tmstmp|timestamp|byline|meta", re.I)
 
 
 def structured_dates(tree, metas, jsonld, now) -> tuple[FoundDate | None, FoundDate | None, str | None]:
@@ -42,31 +41,32 @@ def structured_dates(tree, metas, jsonld, now) -> tuple[FoundDate | None, FoundD
     return None, None, None
 
 
-def date_elements(tree, h1):
-    """Short elements that look like timestamps, those after the headline first."""
+def date_elements(tree, h1) -> tuple[list, list]:
+    """Short elements that look like timestamps (habits of `data/dates.toml`): (after the headline, before it).
+
+    Without a headline every one counts as after it."""
+    date_class = class_pattern("dates")
     found = []
     for el in DATE_CANDIDATES(tree):
-        if el.tag in ("script", "style", "body", "html") or not (el.tag == "time" or DATE_CLASS.search(class_and_id(el))):
+        if el.tag in ("script", "style", "body", "html") or not (el.tag == "time" or date_class.search(class_and_id(el))):
             continue
         text = text_of(el)
         if 4 <= len(text) <= 150:
             found.append(el)
     if h1 is None:
-        return found
+        return found, []
     order = {el: i for i, el in enumerate(tree.iter())}
     h1_pos = order.get(h1, 0)
-    return [el for el in found if order.get(el, 0) > h1_pos] + [el for el in found if order.get(el, 0) <= h1_pos]
+    return [el for el in found if order.get(el, 0) > h1_pos], [el for el in found if order.get(el, 0) <= h1_pos]
 
 
 def class_and_id(el) -> str:
     return f"{el.get('class', '')} {el.get('id', '')}"
 
 
-def text_dates(tree, h1, now, hints) -> tuple[FoundDate | None, FoundDate | None]:
+def text_dates(elements, now) -> tuple[FoundDate | None, FoundDate | None]:
     """Visible Arabic timestamps: (published, updated) — `آخر تحديث` marks the latter."""
     markers = normalized_rules()["update_markers"]
-    elements = list(tree.xpath(hints.date_xpath)) if hints.date_xpath else []
-    elements += date_elements(tree, h1)
     published = updated = None
     for el in elements:
         text = el if isinstance(el, str) else text_of(el)
@@ -84,18 +84,24 @@ def text_dates(tree, h1, now, hints) -> tuple[FoundDate | None, FoundDate | None
 
 
 def fallback_dates(tree, h1, url, raw_text, now, hints) -> tuple[FoundDate | None, FoundDate | None, str | None]:
-    """URL, then htmldate (validated), then visible Arabic text: the page had no structured date."""
-    text_published, text_updated = text_dates(tree, h1, now, hints)
+    """The page had no structured date: URL day, then the visible date by the headline, then htmldate
+    (validated), then any visible date. The visible publication date wins over htmldate's guess: htmldate
+    cannot read Arabic or Solar Hijri month names and falls back on copyright years and teaser dates."""
+    after_h1, before_h1 = date_elements(tree, h1)
+    hinted = list(tree.xpath(hints.date_xpath)) if hints.date_xpath else []
+    published, updated = text_dates(hinted + after_h1, now)
     from_url = date_from_url(url, now=now)
-    if from_url and from_url.precision == "day":
-        return from_url, text_updated, "url"
+    if from_url and from_url.has_day:
+        return from_url, updated, "url"
+    if published:
+        return published, updated, "text"
     guessed = trusted_htmldate(deepcopy(tree), raw_text, now=now)
     if guessed:
-        return guessed, text_updated, "htmldate"
-    if text_published:
-        return text_published, text_updated, "text"
-    if text_updated:
-        return text_updated, None, "text"
+        return guessed, updated, "htmldate"
+    # Before the headline stands the site's "today" date as often as the article's own.
+    published, updated = text_dates(hinted + after_h1 + before_h1, now)
+    if published or updated:
+        return published or updated, updated if published else None, "text"
     if from_url:
         return from_url, None, "url"
     return None, None, None
