@@ -128,6 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8001)
     serve.add_argument("--open", action="store_true", help="open a web browser")
     serve.set_defaults(handler=cmd_serve)
+
+    from crawler.cluster.commands import add_cluster_parser
+
+    add_cluster_parser(commands, with_db, parse_since)
     return parser
 
 

@@ -37,10 +37,12 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 if TYPE_CHECKING:
     from typing import Self
@@ -426,3 +428,24 @@ class TrapGuardMiddleware:
         self.calendar_hops.move_to_end(url)
         while len(self.calendar_hops) > self.remembered:
             self.calendar_hops.popitem(last=False)
+
+
+# --- robots.txt, for many requests waiting on one host's parser ----------------------------
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's RobotsTxtMiddleware, with every request that waited for a host's robots.txt checked.
+
+    Requests that arrive while robots.txt is being fetched all await one Deferred through
+    `asFuture`, which consumes its result: the first gets the parser, the others get None and
+    are let through (a cluster node that takes discovered URLs off the frontier before its own
+    robots.txt is in hits this every time). Once the fetch is over the parser is in `_parsers`.
+    """
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        parser = await super().robot_parser(request)
+        if parser is None:
+            settled = self._parsers.get(urlparse_cached(request).netloc)
+            if settled is not None and not isinstance(settled, Deferred):
+                return settled
+        return parser

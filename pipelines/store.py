@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Iterable
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
@@ -184,8 +185,23 @@ class ArchiveStage:
         session.archive.record_site_run(session.run_id, site, counts["pages"], articles, counts, rates, flags)
 
     def spider_closed(self, spider, reason: str) -> None:
+        runstate = getattr(spider, "runstate", None)
+        # On disk: (URL, date) pairs of the scheduled URLs, read a page at a time.
+        announced = runstate.scheduled_announcements() if runstate is not None else ()
+        sites = {s.name for s in getattr(spider, "sites", [])}
+        late_redirects = getattr(getattr(spider, "frontier", None), "late_redirects", {})
+        self.record_run_end(self.crawler.stats.get_stats(), sites, announced, reason,
+                            round(time.monotonic() - self.started, 2), late_redirects)
+        if runstate is not None:
+            runstate.close()
+        self.session.close()
+
+    def record_run_end(self, stats: dict, sites: set[str], announced: Iterable[tuple[str, str]], reason: str,
+                       seconds: float, late_redirects: dict[str, str] | None = None) -> None:
+        """Record the run's end from Scrapy-style stats (one crawler's, or a cluster's summed):
+        counts in `crawl_runs`, per-site rows in `site_runs`, newer announced dates (URL, ISO date)
+        of the fetched articles."""
         session = self.session
-        stats = self.crawler.stats.get_stats()
         totals = session.totals()
         failures = sum(v for k, v in stats.items() if k.startswith("site/") and "/failures/" in k)
         counts = {
@@ -200,19 +216,14 @@ class ArchiveStage:
             "failures": failures,
             "requests": stats.get("downloader/request_count", 0),
             "skipped_known": sum(v for k, v in stats.items() if k.endswith("/skipped/already_archived")),
-            "seconds": round(time.monotonic() - self.started, 2),
+            "seconds": seconds,
             "close_reason": reason,
         }
         status = RUN_STATUS.get(reason, "finished" if reason.startswith("closespider") else reason)
-        runstate = getattr(spider, "runstate", None)
-        if runstate is not None:  # on disk: (URL, date) pairs of the scheduled URLs, a page at a time
-            session.archive.raise_lastmods(runstate.scheduled_announcements())
+        session.archive.raise_lastmods(announced)
         self.record_shapes()
-        self.record_late_redirects(getattr(getattr(spider, "frontier", None), "late_redirects", {}))
-        for site in {s.name for s in getattr(spider, "sites", [])}:
+        self.record_late_redirects(late_redirects or {})
+        for site in sites:
             self.record_site(site, stats)
         session.archive.finish_run(session.run_id, counts, status)
-        if runstate is not None:
-            runstate.close()
-        session.close()
         logger.info("run %s %s: %s", session.run_id, status, counts)

@@ -46,7 +46,7 @@ class WarcStage:
 
     def process_item(self, item: CrawledArticle) -> CrawledArticle:
         page = item.page
-        if self.writer is not None and page.status == 200 and page.body:
+        if self.writer is not None and page.status == 200 and (item.warc_records or page.body):
             records, item.warc_records = item.warc_records, None  # do not carry the copy further
             item.warc_ref = self.writer.append(records) if records else self.writer.write_page(page)
         return item

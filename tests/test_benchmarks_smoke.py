@@ -5,6 +5,7 @@ Only the shape of the output is checked (the last line is `ratio=X.XX target=Y.Y
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,6 +38,9 @@ def run_benchmark(name: str, *args: str) -> list[str]:
         ("crawl_vs_naive.py", ["--n", "12", "--page-weight-kb", "20", "--runs", "1"], "naive run 1"),
         ("frontier_memory.py", ["--n", "400", "--small", "100", "--per-sitemap", "200"], "bytes per extra URL"),
         ("search_latency.py", ["--n", "300", "--repeats", "1"], "p95"),
+        pytest.param("cluster_scaling.py", ["--n", "12", "--nodes", "1", "--writer-n", "20", "--page-weight-kb", "20"],
+                     "writer from a full stream", marks=pytest.mark.skipif(shutil.which("redis-server") is None,
+                                                                            reason="needs redis-server")),
     ],
 )
 def test_benchmark_runs_and_ends_with_a_ratio(name: str, args: list[str], expected: str) -> None:

@@ -1,0 +1,116 @@
+"""The run and the archive's memory, as the cluster shares them in Redis.
+
+The run hash says which run is open (its id in `crawl_runs`, its sites and options) and
+where it is: `opening` (a seed asked), `running` (the writer recorded it and published the
+known articles), `seeded` (discovery requests are on the frontier), then deleted when the
+writer records its end. Nodes read known articles from hashes the writer publishes, not
+from the SQLite file, which lives on the writer's machine only.
+"""
+from __future__ import annotations
+
+import json
+import pickle
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import redis
+
+from crawler.catalog import Site
+from crawler.cluster.keys import Keys
+from crawler.known import KnownArticle, KnownArticles, parse_iso
+
+# KEYS: lastmods hash. ARGV: url, epoch, iso. Keeps the newest announced date of a URL.
+NEWER_LASTMOD = """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old and tonumber(string.match(old, '^%S+')) >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ' ' .. ARGV[3])
+return 1
+"""
+PUBLISH_CHUNK = 1000
+
+
+@dataclass
+class RunState:
+    id: int | None
+    status: str
+    sites: list[Site] = field(default_factory=list)
+    refresh: bool = False
+    since: datetime | None = None
+    started: float = 0.0  # time.time() when the seed asked
+
+    def to_redis(self) -> dict[str, Any]:
+        return {
+            "id": self.id or "", "status": self.status, "sites": pickle.dumps(self.sites),
+            "refresh": int(self.refresh), "since": self.since.isoformat() if self.since else "",
+            "started": self.started,
+        }
+
+    @classmethod
+    def from_redis(cls, raw: dict[bytes, bytes]) -> RunState | None:
+        if not raw or b"status" not in raw:
+            return None
+        return cls(
+            id=int(raw[b"id"]) if raw.get(b"id") else None, status=raw[b"status"].decode(),
+            sites=pickle.loads(raw[b"sites"]) if raw.get(b"sites") else [],
+            refresh=raw.get(b"refresh") == b"1", since=parse_iso(raw.get(b"since", b"").decode()),
+            started=float(raw.get(b"started", 0) or 0),
+        )
+
+
+def current_run(client: redis.Redis, keys: Keys) -> RunState | None:
+    return RunState.from_redis(client.hgetall(keys.run))
+
+
+def encode_known(article: KnownArticle) -> str:
+    return json.dumps([article.id, article.fetched_at, article.lastmod, article.etag, article.last_modified])
+
+
+def publish_known(client: redis.Redis, keys: Keys, known: KnownArticles) -> int:
+    """Replace the published known articles of each site in `known` with these."""
+    published = 0
+    for site, urls in known.by_site.items():
+        pipe = client.pipeline(transaction=True)
+        pipe.delete(keys.known(site))
+        items = list(urls.items())
+        for start in range(0, len(items), PUBLISH_CHUNK):
+            chunk = {url: encode_known(article) for url, article in items[start:start + PUBLISH_CHUNK]}
+            pipe.hset(keys.known(site), mapping=chunk)
+        pipe.execute()
+        published += len(items)
+    return published
+
+
+class RedisKnownArticles(KnownArticles):
+    """The spider's `known` lookups, answered from what the writer published (one HGET each)."""
+
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        super().__init__()
+        self.client = client
+        self.keys = keys
+
+    def get(self, site: str, canonical_url: str) -> KnownArticle | None:
+        raw = self.client.hget(self.keys.known(site), canonical_url)
+        return KnownArticle(*json.loads(raw)) if raw else None
+
+    def __bool__(self) -> bool:
+        return True  # the spider keeps a truthy `known`; the count is in Redis, not here
+
+
+class SharedLastmods:
+    """The newest sitemap/feed date of each URL this run, whichever node read it."""
+
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.client = client
+        self.key = keys.run_lastmods
+        self.newer = client.register_script(NEWER_LASTMOD)
+
+    def note(self, canonical: str, when: datetime) -> None:
+        self.newer(keys=[self.key], args=[canonical, when.timestamp(), when.isoformat()])
+
+    def get(self, canonical: str) -> str | None:
+        raw = self.client.hget(self.key, canonical)
+        return raw.decode().split(" ", 1)[1] if raw else None
+
+    def all(self) -> dict[str, str]:
+        return {k.decode(): v.decode().split(" ", 1)[1] for k, v in self.client.hscan_iter(self.key, count=1000)}
