@@ -168,6 +168,10 @@ class DiskSet:
     def __len__(self) -> int:
         return self.owner.conn.execute(f"SELECT COUNT(*) FROM {self.table}").fetchone()[0]
 
+    def clear(self) -> None:
+        self.owner.conn.execute(f"DELETE FROM {self.table}")
+        self.owner.wrote()
+
 
 class DiskMap:
     """`get`, `[key] = value` and `items()` of a str -> str map, kept in a table."""
@@ -188,3 +192,7 @@ class DiskMap:
 
     def __len__(self) -> int:
         return self.owner.conn.execute(f"SELECT COUNT(*) FROM {self.table}").fetchone()[0]
+
+    def clear(self) -> None:
+        self.owner.conn.execute(f"DELETE FROM {self.table}")
+        self.owner.wrote()

@@ -249,7 +249,8 @@ def test_a_node_and_the_writer_killed_mid_run_lose_nothing_and_archive_nothing_t
     assert summary.startswith("run 1 finished [sample]"), summary
     assert_every_article_once(db, site, server.base_url)
     assert rows(db, "SELECT status FROM crawl_runs") == [("finished",)]
-    assert rows(db, "SELECT COUNT(*), COUNT(DISTINCT article_id) FROM article_versions")[0] == (24, 24)
+    assert rows(db, "SELECT COUNT(*), COUNT(DISTINCT article_id) FROM article_history")[0] == (24, 24)  # one version each
+    assert rows(db, "SELECT COUNT(*) FROM article_versions") == [(0,)]  # none superseded
 
 
 # -- 4. Redis stopped mid-run ------------------------------------------------------------------------------------

@@ -120,6 +120,8 @@ class ClusterNewsSpider(NewsSpider):
         """A new run: its sites and options, and none of the previous run's per-URL memory."""
         self.run_id, self.sites, self.refresh, self.since = run.id, run.sites, run.refresh, run.since
         self.frontier = Frontier()
+        self.runstate.scheduled.clear()  # the run's per-URL state lives on disk (crawler/runstate.py)
+        self.frontier.articles = self.runstate.scheduled
         self.lastmods.clear()
         self.counted.clear()
         logger.info("node joins run %s: %s", run.id, ", ".join(s.name for s in run.sites))
