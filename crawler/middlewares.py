@@ -57,8 +57,10 @@ logger = logging.getLogger(__name__)
 # Priorities: TrapGuard before RobotsTxtMiddleware (100) so a trap URL costs no
 # robots.txt fetch; CrawlDelay after it, when the host's parser is known;
 # RetryAfter beside RetryMiddleware (550).
-POLITE_DOWNLOADER_MIDDLEWARES: dict[str, int] = {
+POLITE_DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     "crawler.middlewares.TrapGuardMiddleware": 60,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
     "crawler.middlewares.CrawlDelayMiddleware": 110,
     "crawler.middlewares.RetryAfterMiddleware": 560,
 }

@@ -53,6 +53,9 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # floor AutoThrottle cannot go under, Retry-After honoured on 429/503 for the whole host, trap URLs dropped.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.TrapGuardMiddleware": 60,
+    # Scrapy's own lets through requests that waited for robots.txt beside the first (see the class).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
     "crawler.middlewares.CrawlDelayMiddleware": 110,
     "crawler.middlewares.RetryAfterMiddleware": 560,
 }

@@ -1,6 +1,6 @@
-"""Test-only crawl for tests/test_middlewares.py: `python tests/middleware_spider.py URL OUTFILE`.
+"""Test-only crawl for tests/test_middlewares.py: `python tests/middleware_spider.py URL[,URL…] OUTFILE`.
 
-Follows every link from URL with the polite middlewares and AutoThrottle on,
+Starts from every URL at once, follows every link with the polite middlewares and AutoThrottle on,
 and writes one JSON line per response ({"url", "status"}) and a last line
 {"stats": {...}} to OUTFILE. Runs in its own process: a reactor runs once.
 """
@@ -46,7 +46,8 @@ class LinkSpider(scrapy.Spider):
         self.out = open(out_path, "w", encoding="utf-8")
 
     async def start(self):
-        yield scrapy.Request(self.start_url)
+        for url in self.start_url.split(","):  # several at once: they all wait for robots.txt together
+            yield scrapy.Request(url)
 
     def parse(self, response):
         self.out.write(json.dumps({"url": response.url, "status": response.status}) + "\n")

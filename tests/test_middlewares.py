@@ -277,3 +277,38 @@ def test_page_number_bound_walks_listings_only():
     assert guard.trap_reason(Request("https://n.example/?p=317359", meta={ONE_ARTICLE_META: True})) is None
     repeated = "https://n.example/a/a/a/a/?p=317359"
     assert guard.trap_reason(Request(repeated, meta={ONE_ARTICLE_META: True})) == "repeated_segment"
+
+
+def test_requests_that_waited_together_for_robots_txt_are_all_checked(tmp_path):
+    # Scrapy 2.19 hands the parser to the first waiting request only; SharedRobotsTxtMiddleware checks the rest.
+    requested: list[str] = []
+
+    class SlowRobots(BaseHTTPRequestHandler):
+        def do_GET(self):
+            requested.append(self.path)
+            if self.path == "/robots.txt":
+                time.sleep(0.5)  # every start request arrives while robots.txt is in flight
+                body = b"User-agent: *\nDisallow: /private/\n"
+            else:
+                body = b"<html><body>ok</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowRobots)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    starts = ",".join(f"{base}{path}" for path in ("/", "/private/a", "/private/b", "/private/c", "/open"))
+    try:
+        done = subprocess.run([sys.executable, "tests/middleware_spider.py", starts, str(tmp_path / "out.jsonl")],
+                              cwd=REPO, capture_output=True, text=True, timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "/open" in requested and "/" in requested
+    assert not [path for path in requested if path.startswith("/private/")], requested

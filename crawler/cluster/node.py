@@ -54,9 +54,7 @@ def node_settings(redis_url: str, node_id: str, *, prefix: str = DEFAULT_PREFIX,
 
     keys = Keys(prefix)
     base = get_project_settings()
-    middlewares = {**base.getdict("DOWNLOADER_MIDDLEWARES"), "crawler.cluster.lease.HostLeaseMiddleware": 950,
-                   "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-                   "crawler.middlewares.SharedRobotsTxtMiddleware": 100}
+    middlewares = {**base.getdict("DOWNLOADER_MIDDLEWARES"), "crawler.cluster.lease.HostLeaseMiddleware": 950}
     extensions = {**base.getdict("EXTENSIONS"), "crawler.shutdown.PromptShutdown": None,
                   "crawler.progress.ProgressDisplay": None, "crawler.cluster.node.NodeShutdown": 500,
                   "crawler.cluster.node.NodeTick": 510}
