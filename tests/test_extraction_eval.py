@@ -33,11 +33,9 @@ def rule_dir(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     monkeypatch.setattr(rulebook, "DATA_DIR", tmp_path)
-    rulebook.families.cache_clear()
-    rulebook._all_habits.cache_clear()
+    rulebook.reload()
     yield tmp_path
-    rulebook.families.cache_clear()
-    rulebook._all_habits.cache_clear()
+    rulebook.reload()
 
 
 def test_held_out_habits_are_the_single_family_ones(evaluation, rule_dir):

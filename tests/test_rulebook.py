@@ -17,11 +17,9 @@ def rule_dir(tmp_path, monkeypatch):
         encoding="utf-8",
     )
     monkeypatch.setattr(rulebook, "DATA_DIR", tmp_path)
-    rulebook.families.cache_clear()
-    rulebook._all_habits.cache_clear()
+    rulebook.reload()
     yield tmp_path
-    rulebook.families.cache_clear()
-    rulebook._all_habits.cache_clear()
+    rulebook.reload()
 
 
 def test_habits_load_with_their_fields(rule_dir):
@@ -49,7 +47,7 @@ def test_unknown_family_is_an_error(rule_dir):
 
 
 def test_bundled_families_file_loads():
-    rulebook.families.cache_clear()
+    rulebook.reload()
     assert {"wordpress", "drupal", "amp", "sample"} <= set(rulebook.families())
 
 
@@ -57,8 +55,7 @@ def test_every_bundled_habit_names_known_families():
     """Each `[[habit]]` in crawler/extraction/data/*.toml has an id and names families of families.toml."""
     import tomllib
 
-    rulebook.families.cache_clear()
-    rulebook._all_habits.cache_clear()
+    rulebook.reload()
     families = rulebook.families()
     for family, info in families.items():
         assert info.get("description") and isinstance(info.get("real", False), bool), family

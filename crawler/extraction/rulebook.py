@@ -62,6 +62,12 @@ def _all_habits(file_stem: str) -> tuple[Habit, ...]:
     return tuple(loaded)
 
 
+def reload() -> None:
+    """Forget the loaded data files (after editing them, or pointing DATA_DIR elsewhere)."""
+    families.cache_clear()
+    _all_habits.cache_clear()
+
+
 def habits(file_stem: str) -> list[Habit]:
     """The habits of `data/<file_stem>.toml` in force (all of them, unless a family is held out)."""
     return [h for h in _all_habits(file_stem) if enabled(h)]
