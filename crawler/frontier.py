@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -81,7 +81,23 @@ class SitemapRecord:
     articles: int = 0
     not_articles: int = 0
     verdict: str = "probing"  # probing, trusted, distrusted
-    held: list[tuple[Any, str, str | None]] = field(default_factory=list)  # (site, url, lastmod)
+    held: int = 0  # entries waiting in the HeldEntries store
+
+
+HeldEntry = tuple[Any, str, "str | None"]  # (site, url, lastmod)
+
+
+class MemoryHeldEntries:
+    """Entries waiting for their sitemap's probe, in memory (tests; the spider keeps them on disk)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[HeldEntry]] = {}
+
+    def add(self, sitemap: str, entry: HeldEntry) -> None:
+        self.entries.setdefault(sitemap, []).append(entry)
+
+    def take(self, sitemap: str) -> list[HeldEntry]:
+        return self.entries.pop(sitemap, [])
 
 
 class SitemapTrust:
@@ -93,10 +109,12 @@ class SitemapTrust:
     idle (its probes failed, or were 404s) is trusted: nothing announced is lost by waiting.
     """
 
-    def __init__(self, probe: int = 10, min_article_share: float = 0.2) -> None:
+    def __init__(self, probe: int = 10, min_article_share: float = 0.2, held: Any = None) -> None:
         self.probe = max(1, probe)
         self.needed = max(1, math.ceil(self.probe * min_article_share))
         self.sitemaps: dict[str, SitemapRecord] = {}
+        # Where held entries wait: a slow probe can hold a whole sitemap index (millions of URLs).
+        self.held = held if held is not None else MemoryHeldEntries()
 
     def record(self, sitemap: str) -> SitemapRecord:
         return self.sitemaps.setdefault(sitemap, SitemapRecord())
@@ -112,7 +130,12 @@ class SitemapTrust:
         return "request"
 
     def hold(self, sitemap: str, site: Any, url: str, lastmod: str | None) -> None:
-        self.record(sitemap).held.append((site, url, lastmod))
+        self.record(sitemap).held += 1
+        self.held.add(sitemap, (site, url, lastmod))
+
+    def take_held(self, sitemap: str) -> list[HeldEntry]:
+        self.record(sitemap).held = 0
+        return self.held.take(sitemap)
 
     def settle(self, sitemap: str, is_article: bool) -> tuple[str, list[tuple[Any, str, str | None]]]:
         """Count one outcome; returns the verdict and the held entries it releases (trusted) or drops."""
@@ -128,14 +151,12 @@ class SitemapTrust:
                 record.verdict = "distrusted"
             else:
                 return record.verdict, []
-            held, record.held = record.held, []
-            return record.verdict, held
+            return record.verdict, self.take_held(sitemap)
         return record.verdict, []
 
     def release_waiting(self) -> Iterator[tuple[Any, str, str | None]]:
         """At idle: sitemaps still probing are trusted, and their held entries released."""
-        for record in self.sitemaps.values():
+        for sitemap, record in self.sitemaps.items():
             if record.verdict == "probing" and record.held:
                 record.verdict = "trusted"
-                held, record.held = record.held, []
-                yield from held
+                yield from self.take_held(sitemap)

@@ -108,6 +108,9 @@ class RunBookkeeping:
             CREATE TABLE scheduled (url TEXT PRIMARY KEY) WITHOUT ROWID;
             CREATE TABLE announced (url TEXT PRIMARY KEY, iso TEXT NOT NULL) WITHOUT ROWID;
             CREATE TABLE counted (url TEXT, key TEXT, PRIMARY KEY (url, key)) WITHOUT ROWID;
+            CREATE TABLE held (id INTEGER PRIMARY KEY, sitemap TEXT NOT NULL, site TEXT NOT NULL,
+                               url TEXT NOT NULL, lastmod TEXT);
+            CREATE INDEX held_by_sitemap ON held (sitemap, id);
             """
         )
         self.conn.execute("BEGIN")
@@ -115,6 +118,7 @@ class RunBookkeeping:
         self.scheduled = DiskSet(self, "scheduled", ("url",))
         self.lastmods = DiskMap(self, "announced")
         self.counted = DiskSet(self, "counted", ("url", "key"))
+        self.held = DiskHeldEntries(self)
 
     def wrote(self) -> None:
         self.writes += 1
@@ -196,3 +200,28 @@ class DiskMap:
     def clear(self) -> None:
         self.owner.conn.execute(f"DELETE FROM {self.table}")
         self.owner.wrote()
+
+
+class DiskHeldEntries:
+    """Sitemap entries waiting for their sitemap's probe (crawler.frontier.SitemapTrust), kept in a table.
+
+    Sites are stored by name; the `Site` objects seen are kept to give them back (a handful per run).
+    """
+
+    def __init__(self, owner: RunBookkeeping) -> None:
+        self.owner = owner
+        self.sites: dict[str, Any] = {}
+
+    def add(self, sitemap: str, entry: tuple[Any, str, str | None]) -> None:
+        site, url, lastmod = entry
+        self.sites.setdefault(site.name, site)
+        self.owner.conn.execute("INSERT INTO held (sitemap, site, url, lastmod) VALUES (?, ?, ?, ?)",
+                                (sitemap, site.name, url, lastmod))
+        self.owner.wrote()
+
+    def take(self, sitemap: str) -> list[tuple[Any, str, str | None]]:
+        rows = self.owner.conn.execute(
+            "SELECT site, url, lastmod FROM held WHERE sitemap = ? ORDER BY id", (sitemap,)).fetchall()
+        self.owner.conn.execute("DELETE FROM held WHERE sitemap = ?", (sitemap,))
+        self.owner.wrote()
+        return [(self.sites[site], url, lastmod) for site, url, lastmod in rows]

@@ -72,9 +72,9 @@ class NewsSpider(scrapy.Spider):
         self.max_articles = max_articles
         self.since = since
         self.frontier = Frontier()  # what each canonical URL was requested as this run
-        self.sitemap_trust = SitemapTrust(sitemap_probe, sitemap_min_article_share)
         # The per-article-URL state on disk (crawler/runstate.py): a back-fill announces millions of URLs.
         self.runstate = RunBookkeeping(frontier_dir)
+        self.sitemap_trust = SitemapTrust(sitemap_probe, sitemap_min_article_share, held=self.runstate.held)
         self.frontier.articles = self.runstate.scheduled
         self.lastmods = self.runstate.lastmods  # canonical URL -> newest announced date (ISO)
         self.counted = self.runstate.counted  # (canonical URL, skip) already counted

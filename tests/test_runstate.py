@@ -30,6 +30,26 @@ def test_bookkeeping_keeps_sets_and_dates_on_disk_and_leaves_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_entries_held_for_a_sitemap_probe_wait_on_disk_and_come_back_in_order(tmp_path):
+    from crawler.catalog import get_site
+    from crawler.frontier import SitemapTrust
+
+    site = get_site("aljazeera")
+    book = RunBookkeeping(tmp_path)
+    trust = SitemapTrust(probe=1, held=book.held)
+    assert [trust.admit("s1") for _ in range(3)] == ["request", "hold", "hold"]
+    trust.hold("s1", site, "https://a.example/2", "2026-11-02")
+    trust.hold("s1", site, "https://a.example/3", None)
+    trust.hold("s2", site, "https://a.example/9", None)
+    assert book.conn.execute("SELECT COUNT(*) FROM held").fetchone() == (3,)  # not in memory
+    verdict, released = trust.settle("s1", True)
+    assert verdict == "trusted" and released == [(site, "https://a.example/2", "2026-11-02"), (site, "https://a.example/3", None)]
+    assert released[0][0] is site
+    assert list(trust.release_waiting()) == [(site, "https://a.example/9", None)]
+    assert book.conn.execute("SELECT COUNT(*) FROM held").fetchone() == (0,)
+    book.close()
+
+
 def test_a_dead_runs_frontier_is_removed_by_the_next_run(tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     stale = tmp_path / f"{DIR_PREFIX}{int(dead.stdout)}-state-x"
