@@ -15,6 +15,9 @@ INVISIBLE_CONTROLS = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\
 # Harakat, tanween, shadda, sukun, superscript alef and Quranic marks.
 TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
 TATWEEL = "\u0640"
+# The basic Arabic letters (hamza to yeh), and any character of the Arabic block (Persian letters too).
+ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 LETTER_FOLDS = str.maketrans(
     {
         "أ": "ا",

@@ -6,7 +6,7 @@ import re
 import trafilatura
 from lxml import etree
 
-from crawler.arabic import clean_text
+from crawler.arabic import ARABIC_LETTER, clean_text
 from crawler.extraction.article import Source
 from crawler.extraction.attribution import (
     normalized,
@@ -19,7 +19,7 @@ from crawler.extraction.attribution import (
 from crawler.extraction.credits import split_credit
 from crawler.extraction.dates import parse_text_date
 from crawler.extraction.metadata import class_pattern
-from crawler.extraction.page import ARABIC_LETTER, drop, text_of
+from crawler.extraction.page import drop, text_of
 
 TRAFILATURA_OPTIONS = dict(
     include_comments=False,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from crawler.arabic import clean_text
+from crawler.arabic import ARABIC_SCRIPT, clean_text
 from crawler.extraction.article import Caption
 from crawler.extraction.attribution import normalized
 from crawler.extraction.caption_rules import CaptionRules, caption_rules, class_parts
@@ -39,7 +39,6 @@ BY_ID = etree.XPath("//*[@id=$id]")
 MAX_CAPTION_CHARS = 600
 BESIDE_LEVELS = 3  # how far above the image a caption's sibling may sit
 BESIDE_SIBLINGS = 2  # how many siblings on each side are looked at
-ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 MARKUP_TAG = re.compile(r"<[^>]*>")
 SKIPPED_SIBLINGS = ("br", "script", "style", "noscript")
 # Wrappers that only carry the picture (libxml2 even nests <img> inside <source>): not a level out.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from crawler.arabic import clean_text
+from crawler.arabic import ARABIC_SCRIPT, clean_text
 from crawler.extraction.attribution import (
     DASH_CLASS,
     is_agency,
@@ -32,7 +32,6 @@ MAX_CREDIT_WORDS = 8
 MAX_PLAIN_CREDIT_WORDS = 4  # an unmarked Arabic credit is a name: `عبدالله الحربي`, `وكالة الأنباء العراقية`
 MAX_LATIN_CREDIT_WORDS = 6  # `REUTERS / Mohamed Abd El Ghany`
 MIN_CAPTION_WORDS = 2
-ARABIC_SCRIPT = re.compile("[\u0600-\u06ff]")
 MAX_CREDIT_CHARS = 80
 
 

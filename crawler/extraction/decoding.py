@@ -13,9 +13,9 @@ import re
 import lxml.html
 from lxml import etree
 
+from crawler.arabic import ARABIC_LETTER
 from crawler.extraction.article import NotAnArticle
 
-ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 # Latin-1 accented letters: what ISO-8859-6 Arabic turns into when read as cp1256.
 LATIN_ACCENTED = re.compile("[\u00c0-\u00ff]")
 # Runs of them: Arabic read as a Latin charset (French words rarely have three accents in a row).

@@ -14,6 +14,7 @@ from pathlib import Path
 import trafilatura
 from lxml import etree
 
+from crawler.arabic import ARABIC_LETTER
 from crawler.extraction.article import Article, ExtractionHints, NotAnArticle
 from crawler.extraction.attribution import normalized
 from crawler.extraction.body import (
@@ -35,7 +36,6 @@ from crawler.extraction.metadata import (
     section_and_tags,
 )
 from crawler.extraction.page import (
-    ARABIC_LETTER,
     canonical_url,
     drop,
     first_meta,

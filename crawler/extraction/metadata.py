@@ -7,10 +7,10 @@ from functools import lru_cache
 
 from lxml import etree
 
-from crawler.arabic import clean_text
+from crawler.arabic import ARABIC_LETTER, clean_text
 from crawler.extraction.article import ExtractionHints
 from crawler.extraction.attribution import normalized, rules
-from crawler.extraction.page import ARABIC_LETTER, first_meta, jsonld_values, text_of
+from crawler.extraction.page import first_meta, jsonld_values, text_of
 from crawler.extraction.rulebook import habits
 
 TITLES = etree.XPath("//head/title")

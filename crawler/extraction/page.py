@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -22,7 +21,6 @@ JSONLD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
 CANONICAL_HREFS = etree.XPath("//link[@rel='canonical']/@href", smart_strings=False)
 LINKS = etree.XPath("//a[@href]")
 IMAGE_ALTS = etree.XPath(".//img/@alt", smart_strings=False)
-ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 UNREAD_TAGS = ("script", "style")
 
 
