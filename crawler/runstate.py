@@ -149,11 +149,25 @@ class RunBookkeeping:
             pass
 
 
-class DiskSet:
+class DiskTable:
+    """What a set and a map kept in one table of the run's file share: their size, and emptying them."""
+
+    def __init__(self, owner: RunBookkeeping, table: str) -> None:
+        self.owner, self.table = owner, table
+
+    def __len__(self) -> int:
+        return self.owner.conn.execute(f"SELECT COUNT(*) FROM {self.table}").fetchone()[0]
+
+    def clear(self) -> None:
+        self.owner.conn.execute(f"DELETE FROM {self.table}")
+        self.owner.wrote()
+
+
+class DiskSet(DiskTable):
     """`in` and `add` of a set of strings (or tuples of strings), kept in a table."""
 
     def __init__(self, owner: RunBookkeeping, table: str, columns: tuple[str, ...]) -> None:
-        self.owner, self.table = owner, table
+        super().__init__(owner, table)
         where = " AND ".join(f"{c} = ?" for c in columns)
         self.select = f"SELECT 1 FROM {table} WHERE {where}"
         self.insert = f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
@@ -169,19 +183,9 @@ class DiskSet:
         self.owner.conn.execute(self.insert, self.key(item))
         self.owner.wrote()
 
-    def __len__(self) -> int:
-        return self.owner.conn.execute(f"SELECT COUNT(*) FROM {self.table}").fetchone()[0]
 
-    def clear(self) -> None:
-        self.owner.conn.execute(f"DELETE FROM {self.table}")
-        self.owner.wrote()
-
-
-class DiskMap:
+class DiskMap(DiskTable):
     """`get`, `[key] = value` and `items()` of a str -> str map, kept in a table."""
-
-    def __init__(self, owner: RunBookkeeping, table: str) -> None:
-        self.owner, self.table = owner, table
 
     def get(self, key: str | None, default: str | None = None) -> str | None:
         row = self.owner.conn.execute(f"SELECT iso FROM {self.table} WHERE url = ?", (key,)).fetchone()
@@ -193,13 +197,6 @@ class DiskMap:
 
     def items(self) -> Iterator[tuple[str, str]]:
         yield from self.owner.conn.execute(f"SELECT url, iso FROM {self.table} ORDER BY url").fetchall()
-
-    def __len__(self) -> int:
-        return self.owner.conn.execute(f"SELECT COUNT(*) FROM {self.table}").fetchone()[0]
-
-    def clear(self) -> None:
-        self.owner.conn.execute(f"DELETE FROM {self.table}")
-        self.owner.wrote()
 
 
 class DiskHeldEntries:

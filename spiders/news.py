@@ -30,11 +30,11 @@ from crawler.announcements import announced_before, feed_entries, parse_when
 from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog
 from crawler.discovery import feeds_in_html, is_child_page, is_static_file, is_taxonomy_sitemap, resolve_sites
 from crawler.frontier import Claim, Frontier, SitemapTrust, page_classified
-from crawler.runstate import RunBookkeeping
 from crawler.items import CrawledArticle, FetchedPage
 from crawler.known import KnownArticles, load_known
 from crawler.middlewares import ONE_ARTICLE_META
 from crawler.pagesignals import article_signals
+from crawler.runstate import RunBookkeeping
 from crawler.shapes import url_shape
 from crawler.urls import canonicalize_url
 
