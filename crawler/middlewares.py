@@ -59,6 +59,7 @@ logger = logging.getLogger(__name__)
 # RetryAfter beside RetryMiddleware (550).
 POLITE_DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     "crawler.middlewares.TrapGuardMiddleware": 60,
+    # Scrapy's own lets through requests that waited for robots.txt beside the first (see the class).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
     "crawler.middlewares.CrawlDelayMiddleware": 110,

@@ -4,6 +4,8 @@ Anything an operator may want to change per run is a command-line option of
 `python -m crawler crawl` (which overrides these) or a `-s NAME=VALUE` with
 `scrapy crawl news`.
 """
+from crawler.middlewares import POLITE_DOWNLOADER_MIDDLEWARES
+
 BOT_NAME = "arabic-news-archiver"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -51,14 +53,8 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 # Politeness and traps (crawler/middlewares.py documents each setting): robots.txt Crawl-delay as a
 # floor AutoThrottle cannot go under, Retry-After honoured on 429/503 for the whole host, trap URLs dropped.
-DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.TrapGuardMiddleware": 60,
-    # Scrapy's own lets through requests that waited for robots.txt beside the first (see the class).
-    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "crawler.middlewares.SharedRobotsTxtMiddleware": 100,
-    "crawler.middlewares.CrawlDelayMiddleware": 110,
-    "crawler.middlewares.RetryAfterMiddleware": 560,
-}
+# One list, kept beside the classes; it also swaps Scrapy's RobotsTxtMiddleware for SharedRobotsTxtMiddleware.
+DOWNLOADER_MIDDLEWARES = dict(POLITE_DOWNLOADER_MIDDLEWARES)
 POLITE_MAX_CRAWL_DELAY = 60
 POLITE_MAX_RETRY_AFTER = 120
 POLITE_RETRY_AFTER_TIMES = 3
