@@ -28,6 +28,23 @@ def run_cli(*args: str, timeout: float = 240, env: dict | None = None) -> subpro
     )
 
 
+def readonly_rows(db, sql: str, *params) -> list[tuple]:
+    """Read-only, so polling never takes a write lock from the crawl."""
+    conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def archived_count(db) -> int:
+    """Articles archived so far, 0 while the archive is not created yet (for polling a running crawl)."""
+    try:
+        return readonly_rows(db, "SELECT COUNT(*) FROM articles")[0][0]
+    except sqlite3.Error:
+        return 0
+
+
 def db_rows(db, sql: str, *params) -> list[tuple]:
     """Run one query on an archive file and return every row."""
     conn = sqlite3.connect(db)

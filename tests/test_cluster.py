@@ -24,7 +24,8 @@ from crawler.cluster.keys import EXIT_REDIS, Keys
 from crawler.cluster.redis_server import LocalRedis, connect
 from crawler.runner import EXIT_OK, LOCAL_SITE_SETTINGS
 from crawler.sample_site import SampleSite, serve
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, archived_count, run_cli
+from tests.conftest import readonly_rows as rows
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs Debian's redis-server")
 
@@ -47,19 +48,6 @@ def sample(n_articles: int = 12, **options):
         yield site, server
 
 
-def rows(db: Path, sql: str, *params) -> list[tuple]:
-    conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
-def archived_count(db: Path) -> int:
-    try:
-        return rows(db, "SELECT COUNT(*) FROM articles")[0][0]
-    except sqlite3.Error:
-        return 0
 
 
 def archive_content(db: Path) -> dict[str, list[tuple]]:

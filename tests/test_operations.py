@@ -28,7 +28,8 @@ from crawler.runner import (
     EXIT_BUSY, EXIT_INTERRUPTED, EXIT_OK, EXIT_SITE_FAILED, EXIT_UNHEALTHY, EXIT_USAGE, LOCAL_SITE_SETTINGS,
 )
 from crawler.sample_site import SampleSite, serve
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, archived_count, run_cli
+from tests.conftest import readonly_rows as rows
 
 # The settings `--base-url` applies to local sites, for crawls that name no catalog site (`--url`).
 LOCAL_SETTINGS = [arg for name, value in LOCAL_SITE_SETTINGS.items() for arg in ("-s", f"{name}={value}")]
@@ -65,20 +66,6 @@ def start_crawl(server, db: Path, *extra: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
-def rows(db: Path, sql: str, *params) -> list[tuple]:
-    """Read-only, so polling never takes a write lock from the crawl."""
-    conn = sqlite3.connect(f"{Path(db).resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
-def archived_count(db: Path) -> int:
-    try:
-        return rows(db, "SELECT COUNT(*) FROM articles")[0][0]
-    except sqlite3.Error:  # not created yet
-        return 0
 
 
 def archived_paths(db: Path, base_url: str) -> list[str]:

@@ -9,7 +9,7 @@ import sys
 
 from crawler.progress import CrawlProgress
 from crawler.runner import EXIT_OK
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT
 
 SUMMARY = re.compile(r"^run 1 finished \[sample\]: \d+ new, .* -> .*archive\.db$")
 MAX_DEMO_LINES = 10
