@@ -28,6 +28,7 @@ from crawler.extraction.images import (
     is_lightbox,
     own_images,
 )
+from crawler.extraction.page import all_jsonld
 from crawler.extraction.structured import StructuredImages, image_key, is_caption_value
 
 __all__ = ["extract_captions", "split_credit"]
@@ -73,12 +74,15 @@ def extract_captions(
     title: str | None = None,
     metas: dict | None = None,
     site_names: list[str] | None = None,
+    jsonld: list[dict] | None = None,
 ) -> tuple[list[Caption], list]:
-    """Captions of the article's own images, and the caption elements (to keep them out of the body)."""
+    """Captions of the article's own images, and the caption elements (to keep them out of the body).
+
+    `jsonld` is every JSON-LD object of the page (`page.all_jsonld`), when the caller has parsed them already."""
     rules = caption_rules()
     images, shape = own_images(tree, base_url, rules)
     hinted = [el for el in tree.xpath(caption_xpath) if isinstance(el, etree._Element)] if caption_xpath else []
-    structured = StructuredImages(tree, metas or {}, rules, base_url)
+    structured = StructuredImages(all_jsonld(tree) if jsonld is None else jsonld, metas or {}, rules, base_url)
     ctx = PageContext(rules, base_url, title, images, shape, hinted, structured, frozenset(site_names or ()))
     captions = [c for c in (caption_of(img, ctx) for img in images) if c is not None]
     captions += loose_captions(tree, ctx)

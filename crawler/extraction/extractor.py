@@ -36,11 +36,12 @@ from crawler.extraction.metadata import (
     section_and_tags,
 )
 from crawler.extraction.page import (
+    all_jsonld,
+    article_jsonld,
     canonical_url,
     drop,
     first_meta,
     jsonld_values,
-    read_jsonld,
     read_metas,
     site_names,
 )
@@ -89,7 +90,8 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     check_bytes(html, content_type)
     text = decode_html(html, content_type)
     tree = parse_tree(text)
-    metas, jsonld = read_metas(tree), read_jsonld(tree)
+    metas, jsonld_objects = read_metas(tree), all_jsonld(tree)
+    jsonld = article_jsonld(jsonld_objects)
     names = site_names(metas, url, hints, tree)
     title, h1 = pick_title(tree, metas, jsonld, names, hints)
     published, updated, date_source = structured_dates(tree, metas, jsonld, fetched_at)
@@ -99,7 +101,8 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     for xpath in hints.remove_xpaths:
         for el in tree.xpath(xpath):
             drop(el)
-    captions, caption_elements = extract_captions(tree, url, caption_xpath=hints.caption_xpath, title=title, metas=metas, site_names=names)
+    captions, caption_elements = extract_captions(tree, url, caption_xpath=hints.caption_xpath, title=title, metas=metas, site_names=names,
+                                                      jsonld=jsonld_objects)
     line_sources, source_elements = find_source_lines(tree)
 
     if published is None:

@@ -60,28 +60,36 @@ def flatten_jsonld(node) -> list[dict]:
     return found
 
 
+def parse_jsonld(text: str | None):
+    try:
+        return json.loads(text or "", strict=False)
+    except (ValueError, RecursionError):
+        return None  # broken JSON-LD is skipped, not fatal
+
+
+def all_jsonld(tree) -> list[dict]:
+    """Every JSON-LD object of the page, `@graph` and main-entity members included: parsed once per page."""
+    return [obj for script in JSONLD_SCRIPTS(tree) for obj in flatten_jsonld(parse_jsonld(script.text))]
+
+
+def article_jsonld(objects: list[dict]) -> list[dict]:
+    """The objects of article types."""
+    return [obj for obj in objects
+            if any(isinstance(t, str) and t.lower() in ARTICLE_TYPES for t in as_list(obj.get("@type")))]
+
+
 def read_jsonld(tree) -> list[dict]:
     """JSON-LD objects of article types (broken JSON is skipped, not fatal)."""
-    objects = []
-    for script in JSONLD_SCRIPTS(tree):
-        try:
-            data = json.loads(script.text or "", strict=False)
-        except (ValueError, RecursionError):
-            continue
-        for obj in flatten_jsonld(data):
-            types = obj.get("@type")
-            types = types if isinstance(types, list) else [types]
-            if any(isinstance(t, str) and t.lower() in ARTICLE_TYPES for t in types):
-                objects.append(obj)
-    return objects
+    return article_jsonld(all_jsonld(tree))
+
+
+def as_list(value) -> list:
+    """A JSON-LD value that may be one item, a list of them, or absent, as a list."""
+    return value if isinstance(value, list) else [value] if value is not None else []
 
 
 def jsonld_values(objects: list[dict], key: str) -> list:
-    values = []
-    for obj in objects:
-        value = obj.get(key)
-        values.extend(value if isinstance(value, list) else [value] if value is not None else [])
-    return values
+    return [v for obj in objects for v in as_list(obj.get(key))]
 
 
 def first_meta(metas: dict[str, list[str]], *keys: str) -> str | None:

@@ -8,7 +8,6 @@ title or is a bare word is not a caption.
 """
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import unquote
 
@@ -18,7 +17,7 @@ from crawler.extraction.attribution import normalized
 from crawler.extraction.caption_rules import CaptionRules
 from crawler.extraction.credits import split_credit
 from crawler.extraction.images import absolute
-from crawler.extraction.page import JSONLD_SCRIPTS, flatten_jsonld
+from crawler.extraction.page import as_list
 
 IMAGE_NAME = re.compile(r"([^/=?&]+?)(?:-\d{2,5}x\d{2,5})?\.(?:jpe?g|png|gif|webp|avif)", re.I)
 SUMMARY_METAS = ("description", "og:description", "twitter:description")
@@ -71,10 +70,10 @@ def text_value(value) -> str:
 class StructuredImages:
     """JSON-LD image objects and og:image:alt of one page, each used at most once."""
 
-    def __init__(self, tree, metas: dict, rules: CaptionRules, base_url: str) -> None:
+    def __init__(self, jsonld: list[dict], metas: dict, rules: CaptionRules, base_url: str) -> None:
         self.rules = rules
         self.base_url = base_url
-        self.entries: list[dict] = [e for e in self.jsonld_images(tree) if e["caption"] or e["credit"]] if rules.jsonld_keys else []
+        self.entries: list[dict] = [e for e in self.jsonld_images(jsonld) if e["caption"] or e["credit"]] if rules.jsonld_keys else []
         self.og_image = next(iter(metas.get("og:image", [])), None)
         self.og_alt = next((metas[m][0] for m in rules.og_alt_metas if metas.get(m)), None)
         self.og_used = False
@@ -88,10 +87,10 @@ class StructuredImages:
     def describes_image(self, value: str, title: str | None, min_words: int) -> bool:
         return is_caption_value(value, title, min_words) and not self.is_summary(value)
 
-    def jsonld_images(self, tree) -> list[dict]:
-        """Image objects of the article or its page: inline, or in `@graph` and named by `@id` (Yoast).
-        People's and organisations' images (avatars, logos, whose caption is a name) are left out."""
-        objects = [obj for script in JSONLD_SCRIPTS(tree) for obj in flatten_jsonld(parsed(script.text))]
+    def jsonld_images(self, objects: list[dict]) -> list[dict]:
+        """Image objects of the article or its page (every JSON-LD object, `page.all_jsonld`): inline, or in
+        `@graph` and named by `@id` (Yoast). People's and organisations' images (avatars, logos, whose
+        caption is a name) are left out."""
         by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str) and is_image(obj)}
         found = []
         for obj in objects:
@@ -150,16 +149,6 @@ class StructuredImages:
         return captions
 
 
-def parsed(text: str | None):
-    try:
-        return json.loads(text or "", strict=False)
-    except (ValueError, RecursionError):
-        return None  # broken JSON-LD is skipped, not fatal
-
-
 def is_image(obj) -> bool:
     return isinstance(obj, dict) and "ImageObject" in as_list(obj.get("@type"))
 
-
-def as_list(value) -> list:
-    return value if isinstance(value, list) else [value] if value is not None else []
