@@ -13,8 +13,10 @@ A contentless index forgets a row only when told the exact values it indexed, so
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 
 from archive.snippets import snippet
 from crawler.arabic import normalize, tokens
@@ -24,6 +26,7 @@ PROCLITICS = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف"
 MIN_STEM = 3
 
 
+@lru_cache(maxsize=1 << 16)  # a news vocabulary repeats: most tokens of a page were stemmed before
 def light_stem(token: str) -> str:
     """Strip one leading proclitic group when enough of the word remains."""
     for prefix in PROCLITICS:
@@ -34,7 +37,15 @@ def light_stem(token: str) -> str:
 
 def stems_of(*texts: str | None) -> str:
     """The light stems that differ from their word (a word that is its own stem is indexed once, as itself)."""
-    words = (word for text in texts if text for word in tokens(text))
+    return stems_of_normalized(*(normalize(text) for text in texts if text))
+
+
+WORD = re.compile(r"\w+")  # the tokens of `crawler.arabic.tokens`, taken from text normalised already
+
+
+def stems_of_normalized(*texts: str) -> str:
+    """`stems_of` for texts that went through `normalize` (it is not run twice over a body)."""
+    words = (word for text in texts for word in WORD.findall(text))
     return " ".join(stem for word in words if (stem := light_stem(word)) != word)
 
 
@@ -50,14 +61,8 @@ class SearchText:
 
 
 def search_text(title: str | None, lead: str | None, body: str, captions: list[str]) -> SearchText:
-    caption_text = "\n".join(captions)
-    return SearchText(
-        normalize(title or ""),
-        normalize(lead or ""),
-        normalize(body),
-        normalize(caption_text),
-        stems_of(title, lead, body, caption_text),
-    )
+    columns = (normalize(title or ""), normalize(lead or ""), normalize(body), normalize("\n".join(captions)))
+    return SearchText(*columns, stems_of_normalized(*columns))
 
 
 FTS_COLUMNS = "title, lead, body, captions, stems"
@@ -81,9 +86,11 @@ def stored_search_text(conn: sqlite3.Connection, article_id: int) -> SearchText 
     return search_text(*row, captions)
 
 
-def unindex_article(conn: sqlite3.Connection, article_id: int) -> None:
-    """Remove an article's index row; call before its stored text or captions change."""
-    text = stored_search_text(conn, article_id)
+def unindex_article(conn: sqlite3.Connection, article_id: int, text: SearchText | None = None) -> None:
+    """Remove an article's index row; call before its stored text or captions change. `text`: that row,
+    when the caller computed it from the stored text already."""
+    if text is None:
+        text = stored_search_text(conn, article_id)
     if text is None:
         return
     conn.execute(
