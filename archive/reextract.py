@@ -8,7 +8,10 @@ whose WARC is missing or unreadable, or that no longer extracts, is logged and
 left as it is.
 
 Run it as `python -m crawler reextract [--site NAME] [--since DATE] [--db ARCHIVE.db]`; extraction
-runs on the crawl's process pool (pipelines/extract.py), one worker per core.
+runs on the crawl's process pool (pipelines/extract.py), one worker per core. The main process only
+reads rows and writes the changed ones: the stored fields travel with each job, and the worker
+compares them and computes the new hash and both index texts (the old one, to delete its index
+row), so the cores do the CPU work, not the writer.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from archive.fts import SearchText, search_text
 from archive.store import Archive
 from archive.warc import WarcError, read_response
 from crawler.errors import ArchiveMissing
@@ -58,6 +62,17 @@ class StoredArticle:
     fetched_at: str
     warc_file: str
     warc_offset: int
+    current: dict[str, Any] = field(default_factory=dict)  # the compared fields as stored, see `stored_fields_of`
+
+
+@dataclass
+class Reextracted:
+    """A changed article as a worker returns it: ready to write, nothing left to compute."""
+
+    article: Article
+    content_hash: str
+    text: SearchText  # the new index row
+    old_text: SearchText  # the stored text's index row, to delete
 
 
 def reextract(
@@ -97,8 +112,10 @@ def reextract(
     try:
         for stored, outcome in extracted_in_order(jobs, workers or 1):
             result.seen += 1
-            if isinstance(outcome, Article):
-                outcome = apply(archive, stored, outcome)
+            if isinstance(outcome, Reextracted):
+                archive.replace_extraction(stored.id, outcome.article, outcome.content_hash,
+                                           text=outcome.text, old_text=outcome.old_text)
+                outcome = "changed"
             if outcome in ("changed", "unchanged"):
                 setattr(result, outcome, getattr(result, outcome) + 1)
             else:
@@ -123,8 +140,24 @@ class Job:
     extract_fn: Callable[..., Article]
 
 
+def reextract_record(job: Job) -> Reextracted | str:
+    """In a worker (or inline): the changed article with its keys, "unchanged", or why there is none."""
+    article = extract_record(job)
+    if isinstance(article, str):
+        return article
+    current = job.stored.current
+    if comparable(article) == current:
+        return "unchanged"
+    return Reextracted(
+        article,
+        content_hash(article.title, article.body),
+        search_text(article.title, article.lead, article.body, [c.text for c in article.captions]),
+        search_text(current["title"], current["lead"], current["body"], [c["text"] for c in current["captions"]]),
+    )
+
+
 def extract_record(job: Job) -> Article | str:
-    """In a worker (or inline): the article extracted from the stored response, or why there is none."""
+    """The article extracted from the stored response, or why there is none."""
     stored = job.stored
     try:
         body, headers, uri = read_response(job.base_dir / stored.warc_file, stored.warc_offset)
@@ -140,16 +173,16 @@ def extract_record(job: Job) -> Article | str:
         return f"{type(exc).__name__}: {exc}"
 
 
-def extract_chunk(jobs: list[Job]) -> list[Article | str]:
-    return [extract_record(job) for job in jobs]
+def reextract_chunk(jobs: list[Job]) -> list[Reextracted | str]:
+    return [reextract_record(job) for job in jobs]
 
 
-def extracted_in_order(jobs: Iterator[Job], workers: int) -> Iterator[tuple[StoredArticle, Article | str]]:
+def extracted_in_order(jobs: Iterator[Job], workers: int) -> Iterator[tuple[StoredArticle, Reextracted | str]]:
     """(stored article, extraction outcome) in the order of `jobs`; with workers, a bounded window of
     chunks is in flight on the pool, so memory stays flat and every core extracts."""
     if workers <= 1:
         for job in jobs:
-            yield job.stored, extract_record(job)
+            yield job.stored, reextract_record(job)
         return
     from pipelines.extract import extraction_pool  # the crawl's pool; pipelines import archive, not the reverse
 
@@ -158,29 +191,22 @@ def extracted_in_order(jobs: Iterator[Job], workers: int) -> Iterator[tuple[Stor
     chunks = iter(lambda: list(islice(jobs, CHUNK)), [])
     try:
         for chunk in islice(chunks, workers * WINDOW):
-            in_flight.append((chunk, pool.submit(extract_chunk, chunk)))
+            in_flight.append((chunk, pool.submit(reextract_chunk, chunk)))
         while in_flight:
             chunk, future = in_flight.popleft()
             outcomes = future.result()
             following = next(chunks, None)  # keep the window full before applying this chunk's results
             if following:
-                in_flight.append((following, pool.submit(extract_chunk, following)))
+                in_flight.append((following, pool.submit(reextract_chunk, following)))
             for job, outcome in zip(chunk, outcomes):
                 yield job.stored, outcome
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def apply(archive: Archive, stored: StoredArticle, article: Article) -> str:
-    """Store a re-extracted article when a compared field differs: "changed" or "unchanged"."""
-    if comparable(article) == stored_fields(archive, stored.id):
-        return "unchanged"
-    archive.replace_extraction(stored.id, article, content_hash(article.title, article.body))
-    return "changed"
-
-
 def iter_warc_articles(archive: Archive, site: str | None, since: str | None = None) -> Iterator[StoredArticle]:
-    """Articles with a WARC reference (of `site`, fetched at or after `since`), in id order, a page at a time."""
+    """Articles with a WARC reference (of `site`, fetched at or after `since`), in id order, a page at a time,
+    each with its stored fields (read here, while the row is current: the caller holds the archive lock)."""
     last_id = 0
     while True:
         sql = ("SELECT id, url, site, fetched_at, warc_file, warc_offset FROM articles "
@@ -195,31 +221,40 @@ def iter_warc_articles(archive: Archive, site: str | None, since: str | None = N
         rows = archive.conn.execute(sql + " ORDER BY id LIMIT ?", [*params, PAGE_SIZE]).fetchall()
         if not rows:
             return
+        current = stored_fields_of(archive, [row[0] for row in rows])
         for row in rows:
-            yield StoredArticle(*row)
+            yield StoredArticle(*row, current=current[row[0]])
         last_id = rows[-1][0]
 
 
 def comparable(article: Article) -> dict[str, Any]:
-    """The compared fields of a freshly extracted article, shaped like `stored_fields`."""
+    """The compared fields of a freshly extracted article, shaped like `stored_fields_of` gives them."""
     data = article.to_dict()
     return {name: data[name] for name in COMPARED_FIELDS}
 
 
-def stored_fields(archive: Archive, article_id: int) -> dict[str, Any]:
-    """The compared fields of an archived article, rebuilt from its row, captions and sources."""
+def stored_fields_of(archive: Archive, article_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The compared fields of archived articles, rebuilt from their rows, captions and sources, in three
+    queries (the ids of one page of the scan)."""
+    if not article_ids:
+        return {}
     columns = [name for name in COMPARED_FIELDS if name not in ("captions", "sources")]
-    row = archive.conn.execute(f"SELECT {', '.join(columns)} FROM articles WHERE id = ?", (article_id,)).fetchone()
-    data = dict(zip(columns, row))
-    for name in JSON_COLUMNS:
-        data[name] = json.loads(data[name]) if data[name] else []
-    captions = archive.conn.execute(
-        "SELECT text, credit, image_url, alt FROM captions WHERE article_id = ? ORDER BY id", (article_id,)
-    )
-    data["captions"] = [Caption(*c).__dict__ for c in captions]
-    sources = archive.conn.execute("SELECT name, canonical FROM sources WHERE article_id = ? ORDER BY id", (article_id,))
-    data["sources"] = [Source(*s).__dict__ for s in sources]
-    return data
+    marks = ", ".join("?" * len(article_ids))
+    found: dict[int, dict[str, Any]] = {}
+    for article_id, *values in archive.conn.execute(
+            f"SELECT id, {', '.join(columns)} FROM articles WHERE id IN ({marks})", article_ids):
+        data = dict(zip(columns, values))
+        for name in JSON_COLUMNS:
+            data[name] = json.loads(data[name]) if data[name] else []
+        found[article_id] = {**data, "captions": [], "sources": []}
+    for article_id, *caption in archive.conn.execute(
+            f"SELECT article_id, text, credit, image_url, alt FROM captions WHERE article_id IN ({marks}) ORDER BY id",
+            article_ids):
+        found[article_id]["captions"].append(Caption(*caption).__dict__)
+    for article_id, *source in archive.conn.execute(
+            f"SELECT article_id, name, canonical FROM sources WHERE article_id IN ({marks}) ORDER BY id", article_ids):
+        found[article_id]["sources"].append(Source(*source).__dict__)
+    return found
 
 
 def catalog_hints() -> dict[str, ExtractionHints]:

@@ -329,8 +329,12 @@ class Archive(DiscoveryMemory):
         self.add_event(article_id, article.url, "changed", f"version {version}", fetch.run_id, fetch.fetched_at)
         return version
 
-    def replace_extraction(self, article_id: int, article: Article, content_hash: str) -> None:
-        """Overwrite the extracted fields of the current version in place (offline re-extraction)."""
+    def replace_extraction(self, article_id: int, article: Article, content_hash: str, *,
+                           text: SearchText | None = None, old_text: SearchText | None = None) -> None:
+        """Overwrite the extracted fields of the current version in place (offline re-extraction).
+
+        `text` and `old_text` are the index rows of the new and the stored text when the caller computed
+        them already (re-extraction workers do); otherwise they are computed here."""
         self._write()
         fields = {
             "title": article.title,
@@ -340,11 +344,11 @@ class Archive(DiscoveryMemory):
             **self.metadata_columns(article),
         }
         assignments = ", ".join(f"{column} = ?" for column in fields)
-        unindex_article(self.conn, article_id)
+        unindex_article(self.conn, article_id, old_text)
         self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*fields.values(), article_id])
         self.conn.execute("DELETE FROM captions WHERE article_id = ?", (article_id,))
         self.conn.execute("DELETE FROM sources WHERE article_id = ?", (article_id,))
-        self._write_children(article_id, article)
+        self._write_children(article_id, article, text)
 
     def mark_seen(self, article_id: int, seen_at: str, fetch: FetchInfo | None = None) -> None:
         """An unchanged article was seen again: only `last_seen` (and validators) move."""
