@@ -64,7 +64,7 @@ def jsonld_types(page: Selector) -> set[str]:
     for script in page.xpath("//script[@type='application/ld+json']/text()").getall():
         try:
             data = json.loads(script)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser recurses
             continue
         for node in top_level_nodes(data):
             kind = node.get("@type")

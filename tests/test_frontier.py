@@ -126,6 +126,13 @@ def test_a_collection_page_holding_article_teasers_is_not_an_article():
     assert article_signals(Selector(text=f"<html><head>{graph}</head><body></body></html>")) == ["json-ld:BlogPosting"]
 
 
+def test_json_ld_nested_too_deep_for_the_parser_is_skipped_not_raised():
+    deep = "[" * 100_000 + "]" * 100_000  # json.loads raises RecursionError, not ValueError
+    article = '<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+    html = f'<html><head><script type="application/ld+json">{deep}</script>{article}</head><body></body></html>'
+    assert article_signals(Selector(text=html)) == ["json-ld:NewsArticle"]
+
+
 # -- sitemaps and files that are never article lists or articles ----------------------------------------
 
 
