@@ -271,7 +271,9 @@ def first_id_archived_since(conn: sqlite3.Connection, since: str) -> int:
     if when.tzinfo is not None:
         when = when.astimezone(timezone.utc).replace(tzinfo=None)
     threshold = (when - SINCE_MARGIN).isoformat(timespec="seconds")
-    low, high = conn.execute("SELECT COALESCE(min(id), 0), COALESCE(max(id), 0) + 1 FROM articles").fetchone()
+    # Two statements: SQLite reads min() or max() of the rowid from the b-tree's ends, not both at once.
+    low = conn.execute("SELECT COALESCE(min(id), 0) FROM articles").fetchone()[0]
+    high = conn.execute("SELECT COALESCE(max(id), 0) + 1 FROM articles").fetchone()[0]
     while low < high:
         middle = (low + high) // 2
         row = conn.execute("SELECT id, first_seen FROM articles WHERE id >= ? ORDER BY id LIMIT 1", (middle,)).fetchone()
