@@ -133,8 +133,8 @@ def match_expression(query: str) -> str:
 # scorings as it has articles. It walks a doclist newest-first cheaply, though, so by default only the
 # WINDOW most recently archived matches (the highest ids: ids grow with archival time) are scored.
 DEFAULT_WINDOW = 5_000
-# With --site/--since each match costs a lookup in `articles` (~3 us): at most this many of the newest
-# are examined for WINDOW that pass, so a rare site does not cost a lookup per match of a common word.
+# With --site/--since, at most this many of the newest matches are examined for WINDOW that pass, so a
+# rare site or an old --since does not cost a check (a row lookup, ~3 us, for --since) per match.
 SCAN_LIMIT = 10_000
 COUNT_LIMIT = 100_000  # beyond a full window, matches are counted up to here ("more than 100,000")
 # Published dates are local (up to +14 h) and clocks skew: an article published on or after `since`
@@ -217,15 +217,19 @@ def ranked_ids(conn: sqlite3.Connection, expression: str, site: str | None, sinc
         low, scan_cut = scan_floor(conn, expression, low)
         where += " AND articles_fts.rowid >= ?"
         params.append(low)
-    if site or since:  # inside the scan, so a window holds `window` matches that pass the filters
-        where += " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = articles_fts.rowid"
-        if site:
-            where += " AND a.site = ?"
-            params.append(site)
-        if since:
-            where += " AND COALESCE(a.published, a.fetched_at) >= ?"
-            params.append(since)
+    # Inside the scan, so a window holds `window` matches that pass the filters.
+    if site:  # the site's ids from the covering index (site, fetched_at): no row lookup per match
+        where += " AND +articles_fts.rowid IN (SELECT id FROM articles WHERE site = ?"
+        params.append(site)
+        if window:  # fetched_at >= first_seen, which grows with the id: only the ids of the scan
+            where += (" AND fetched_at >= COALESCE((SELECT first_seen FROM articles WHERE id >= ? ORDER BY id LIMIT 1),"
+                      " '') AND id >= ?")
+            params += [low, low]
         where += ")"
+    if since:
+        where += (" AND EXISTS (SELECT 1 FROM articles a WHERE a.id = articles_fts.rowid"
+                  " AND COALESCE(a.published, a.fetched_at) >= ?)")
+        params.append(since)
     scan = f"SELECT rowid AS id, bm25(articles_fts, {BM25_WEIGHTS}) AS rank FROM articles_fts WHERE {where}"
     if window:
         scan += " ORDER BY rowid DESC LIMIT ?"
