@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 
 from archive.snippets import snippet
@@ -135,6 +136,59 @@ def match_expression(query: str) -> str:
     return " AND ".join(parts)
 
 
+# FTS5 cannot prune by score: `ORDER BY bm25() LIMIT 20` scores every match, so a common word costs as many
+# scorings as it has articles. It walks a doclist newest-first cheaply, though, so by default only the
+# WINDOW most recently archived matches (the highest ids: ids grow with archival time) are scored.
+DEFAULT_WINDOW = 5_000
+# With --site/--since, at most this many of the newest matches are examined for WINDOW that pass, so a
+# rare site or an old --since does not cost a check (a row lookup, ~3 us, for --since) per match.
+SCAN_LIMIT = 10_000
+COUNT_LIMIT = 100_000  # beyond a full window, matches are counted up to here ("more than 100,000")
+# Published dates are local (up to +14 h) and clocks skew: an article published on or after `since`
+# was first archived no earlier than this before `since`.
+SINCE_MARGIN = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Which matches the hits were ranked among: every one, or the most recently archived ones."""
+
+    ranked: int  # matches scored (those passing the filters)
+    window: int | None  # at most this many were scored; None: exhaustive
+    scan_cut: bool  # with filters: the SCAN_LIMIT newest matches were examined, older ones were not
+    filters: str = ""  # e.g. " on site aljazeera published since 2026-01-01"
+    matches: int | None = None  # matches of the query in the whole archive, ignoring filters (None: not counted)
+    more: bool = False  # the count stopped at COUNT_LIMIT: there are more than `matches`
+
+    @property
+    def complete(self) -> bool:
+        """Every match passing the filters was ranked."""
+        if self.window is None or self.matches == self.ranked and not self.more:
+            return True
+        return self.ranked < self.window and not self.scan_cut
+
+    def notice(self) -> str:
+        """One line for the reader: what the ranking covered."""
+        if self.complete:
+            return f"ranked all {self.ranked:,} matches{self.filters}"
+        total = f"more than {self.matches:,}" if self.more else f"{self.matches:,}"
+        if not self.filters:
+            return f"ranked among the {self.window:,} most recently archived of {total} matches"
+        if self.ranked == self.window:
+            return (f"ranked among the {self.window:,} most recently archived matches{self.filters}; older ones "
+                    f"were not ranked ({total} matches without the filters)")
+        return (f"ranked the {self.ranked:,} matches{self.filters} among the {SCAN_LIMIT:,} most recently "
+                f"archived of {total} matches; older ones were not examined")
+
+
+class SearchResults(list):
+    """The hits (a list of SearchHit, best first) and their `ranking`."""
+
+    def __init__(self, hits: list[SearchHit], ranking: Ranking) -> None:
+        super().__init__(hits)
+        self.ranking = ranking
+
+
 def search(
     conn: sqlite3.Connection,
     query: str,
@@ -142,31 +196,114 @@ def search(
     site: str | None = None,
     since: str | None = None,
     limit: int = 20,
-) -> list[SearchHit]:
-    """Ranked hits (best first), each with a snippet of its published text around the matched words."""
-    params: list[object] = [match_expression(query)]
-    if site or since:
-        sql = f"""
-            SELECT a.id, bm25(articles_fts, {BM25_WEIGHTS}) AS rank
-            FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-            WHERE articles_fts MATCH ?
-        """
-        if site:
-            sql += " AND a.site = ?"
-            params.append(site)
-        if since:
-            sql += " AND COALESCE(a.published, a.fetched_at) >= ?"
-            params.append(since)
-    else:  # the index alone: no lookup into `articles` for every matching row, only for the hits
-        sql = f"SELECT rowid, bm25(articles_fts, {BM25_WEIGHTS}) AS rank FROM articles_fts WHERE articles_fts MATCH ?"
-    sql += " ORDER BY rank LIMIT ?"
-    params.append(limit)
-    hits = []
-    # Ranked ids first, texts only for the hits: reading every matching body would cost far more.
-    for article_id, rank in conn.execute(sql, params).fetchall():
-        url, hit_site, title, published, lead, body = conn.execute(
-            "SELECT url, site, title, published, lead, body FROM articles WHERE id = ?", (article_id,)).fetchone()
-        captions = [c for (c,) in conn.execute("SELECT text FROM captions WHERE article_id = ? ORDER BY id", (article_id,))]
-        text = snippet(query, [body, lead, title, *captions])
-        hits.append(SearchHit(article_id, url, hit_site, title, published, text, rank))
-    return hits
+    window: int | None = DEFAULT_WINDOW,
+    exhaustive: bool = False,
+) -> SearchResults:
+    """Ranked hits (best first), each with a snippet of its published text around the matched words.
+
+    bm25 ranks the `window` most recently archived matches that pass the filters (`exhaustive=True` or
+    `window=None`: every match, at a cost that grows with the matches); `.ranking` says which were ranked.
+    """
+    expression = match_expression(query)
+    if window is not None and window < 1:
+        raise UsageError("the search window must be 1 or more matches")
+    window = None if exhaustive else window
+    rows, ranking = ranked_ids(conn, expression, site, since, limit, window)
+    if not ranking.complete:
+        matches, more = count_matches(conn, expression)
+        ranking = replace(ranking, matches=matches, more=more)
+    return SearchResults([hit(conn, query, article_id, rank) for article_id, rank in rows], ranking)
+
+
+def ranked_ids(conn: sqlite3.Connection, expression: str, site: str | None, since: str | None, limit: int,
+               window: int | None) -> tuple[list[tuple[int, float]], Ranking]:
+    """(id, rank) of the best `limit` among the matches scored, and what was scored."""
+    where, params, scan_cut = "articles_fts MATCH ?", [expression], False
+    if (site or since) and window:  # bounds on ids: exhaustive ranking makes no assumption on them
+        low = first_id_archived_since(conn, since) if since else 0
+        low, scan_cut = scan_floor(conn, expression, low)
+        where += " AND articles_fts.rowid >= ?"
+        params.append(low)
+    # Inside the scan, so a window holds `window` matches that pass the filters.
+    if site:  # the site's ids from the covering index (site, fetched_at): no row lookup per match
+        where += " AND +articles_fts.rowid IN (SELECT id FROM articles WHERE site = ?"
+        params.append(site)
+        if window:  # fetched_at >= first_seen, which grows with the id: only the ids of the scan
+            where += (" AND fetched_at >= COALESCE((SELECT first_seen FROM articles WHERE id >= ? ORDER BY id LIMIT 1),"
+                      " '') AND id >= ?")
+            params += [low, low]
+        where += ")"
+    if since:
+        where += (" AND EXISTS (SELECT 1 FROM articles a WHERE a.id = articles_fts.rowid"
+                  " AND COALESCE(a.published, a.fetched_at) >= ?)")
+        params.append(since)
+    scan = f"SELECT rowid AS id, bm25(articles_fts, {BM25_WEIGHTS}) AS rank FROM articles_fts WHERE {where}"
+    if window:
+        scan += " ORDER BY rowid DESC LIMIT ?"
+        params.append(window)
+    # Counting in the ranking statement (count(*) OVER ()) buffers every scored row: twice the time of an
+    # exhaustive top-N sort, which a second walk without scoring avoids (unless it needs a row per match).
+    count_apart = window is None and not since
+    over = "" if count_apart else ", count(*) OVER ()"
+    rows = conn.execute(f"SELECT id, rank{over} FROM ({scan}) ORDER BY rank LIMIT ?", [*params, limit]).fetchall()
+    if count_apart:
+        ranked = conn.execute(f"SELECT count(*) FROM articles_fts WHERE {where}", params).fetchone()[0]
+    else:
+        ranked = rows[0][2] if rows else 0
+    if scan_cut and ranked == window:
+        scan_cut = False  # the window filled up before the scan's end: the window, not the scan, cut
+    return [(r[0], r[1]) for r in rows], Ranking(ranked, window, scan_cut, filter_text(site, since))
+
+
+def filter_text(site: str | None, since: str | None) -> str:
+    return (f" on site {site}" if site else "") + (f" published since {since}" if since else "")
+
+
+def scan_floor(conn: sqlite3.Connection, expression: str, low: int) -> tuple[int, bool]:
+    """The lowest id among the SCAN_LIMIT newest matches at or above `low`, and whether that cut any off."""
+    floor, examined = conn.execute(
+        "SELECT min(rowid), count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ?"
+        " ORDER BY rowid DESC LIMIT ?)", (expression, low, SCAN_LIMIT)).fetchone()
+    return (floor, True) if examined == SCAN_LIMIT else (low, False)
+
+
+def count_matches(conn: sqlite3.Connection, expression: str) -> tuple[int, bool]:
+    """Matches of `expression` in the whole index, counted up to COUNT_LIMIT (no scoring: a doclist walk)."""
+    (count,) = conn.execute(
+        "SELECT count(*) FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)",
+        (expression, COUNT_LIMIT + 1)).fetchone()
+    return min(count, COUNT_LIMIT), count > COUNT_LIMIT
+
+
+def first_id_archived_since(conn: sqlite3.Connection, since: str) -> int:
+    """The lowest id first archived at or after `since` - SINCE_MARGIN (0 when `since` is no ISO date).
+
+    Ids grow with archival time (`first_seen`) and an article is archived after it is published, so no
+    article published since `since` has a lower id: a binary search over ids, ~20 primary-key lookups.
+    """
+    try:
+        when = datetime.fromisoformat(since)
+    except ValueError:
+        return 0
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc).replace(tzinfo=None)
+    threshold = (when - SINCE_MARGIN).isoformat(timespec="seconds")
+    # Two statements: SQLite reads min() or max() of the rowid from the b-tree's ends, not both at once.
+    low = conn.execute("SELECT COALESCE(min(id), 0) FROM articles").fetchone()[0]
+    high = conn.execute("SELECT COALESCE(max(id), 0) + 1 FROM articles").fetchone()[0]
+    while low < high:
+        middle = (low + high) // 2
+        row = conn.execute("SELECT id, first_seen FROM articles WHERE id >= ? ORDER BY id LIMIT 1", (middle,)).fetchone()
+        if row is None or row[1] is None or row[1] >= threshold:
+            high = middle
+        else:
+            low = row[0] + 1
+    return low
+
+
+def hit(conn: sqlite3.Connection, query: str, article_id: int, rank: float) -> SearchHit:
+    """A hit with its snippet: texts are read for the hits only, never for every match."""
+    url, site, title, published, lead, body = conn.execute(
+        "SELECT url, site, title, published, lead, body FROM articles WHERE id = ?", (article_id,)).fetchone()
+    captions = [c for (c,) in conn.execute("SELECT text FROM captions WHERE article_id = ? ORDER BY id", (article_id,))]
+    return SearchHit(article_id, url, site, title, published, snippet(query, [body, lead, title, *captions]), rank)

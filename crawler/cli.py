@@ -95,11 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
     sites.add_argument("--catalog", type=Path, help="another catalog file (default the bundled crawler/sites.toml)")
     sites.set_defaults(handler=cmd_sites)
 
+    from archive.fts import DEFAULT_WINDOW
+
     search = with_db(commands.add_parser("search", help="Arabic full-text search of the archive"))
     search.add_argument("query")
     search.add_argument("--site")
     search.add_argument("--since", type=iso_date_text, help="published on or after (ISO date)")
     search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--window", type=int, default=DEFAULT_WINDOW, metavar="K",
+                        help=f"rank among the K most recently archived matches (default {DEFAULT_WINDOW:,})")
+    search.add_argument("--all", action="store_true", dest="exhaustive",
+                        help="rank every match (slower on common words in a large archive)")
     search.set_defaults(handler=cmd_search)
 
     export = with_db(commands.add_parser("export", help="export articles with captions and sources"))
@@ -260,12 +266,14 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     conn = open_readonly(args.db)
     try:
-        hits = search(conn, args.query, site=args.site, since=args.since, limit=args.limit)
+        hits = search(conn, args.query, site=args.site, since=args.since, limit=args.limit, window=args.window,
+                      exhaustive=args.exhaustive)
     finally:
         conn.close()
     for hit in hits:
         print(f"{hit.published or '-':<25} {hit.site:<10} {hit.title}\n    {hit.url}\n    {hit.snippet}")
-    print(f"{len(hits)} hit(s)", file=sys.stderr)
+    hint = "" if hits.ranking.complete else " (--all ranks every match)"
+    print(f"{len(hits)} hit(s); {hits.ranking.notice()}{hint}", file=sys.stderr)
     return 0
 
 

@@ -191,6 +191,14 @@ def test_search_finds_words_with_proclitics_and_blank_query_finds_nothing(server
     assert search_json(server, '"') == []  # stray FTS syntax is quoted away, not an error
 
 
+def test_search_page_says_it_ranks_the_newest_matches_and_ranks_all_on_request(server):
+    status, page = get(server["db_url"] + "/search?" + urllib.parse.urlencode({"q": "الجزيرة"}))
+    assert status == 200 and "5,000 most recently archived matches" in page and 'name="rank_all"' in page
+    url = server["db_url"] + "/search.json?" + urllib.parse.urlencode({"q": "الجزيرة", "rank_all": "1", "_shape": "array"})
+    status, body = get(url)
+    assert status == 200 and json.loads(body) == search_json(server, "الجزيرة") != []  # a small archive: same hits
+
+
 def test_articles_table_search_box_is_arabic_aware(server):
     # Datasette's own escape_fts would look up the raw words, which the normalised index does not hold.
     url = server["db_url"] + "/articles.json?" + urllib.parse.urlencode({"_search": "إسرائيل غزّة", "_shape": "array"})
