@@ -11,6 +11,11 @@ empty archive) runs twice, at `--small` and at N URLs; its own RSS (extraction w
 sampled every 0.2 s. ratio = (peak at N - peak at small) / (N - small) in bytes per extra URL,
 target 200; the peak at N should stay under 500 MB. `--in-memory` keeps Scrapy's pending requests
 in memory queues (FRONTIER_ON_DISK=False) for comparison.
+
+The crawl's fixed buffers fill during its first ~10,000 URLs: the FRONTIER_MEMORY_REQUESTS (10,000)
+requests kept in memory queues (~2 kB each) and the run bookkeeping's 8 MB SQLite page cache; after
+that RSS stays flat (`benchmarks/frontier_trace.py --frames 0` shows it). With `--small` at or under
+that, the ratio counts those buffers filling, not growth per URL: keep `--small` well above it.
 """
 from __future__ import annotations
 

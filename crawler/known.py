@@ -21,7 +21,7 @@ def parse_iso(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per archived URL of the crawled sites: no __dict__ each
 class KnownArticle:
     id: int
     fetched_at: str
