@@ -1,13 +1,18 @@
 """What a crawl knows of the archive before it starts: which article URLs it already holds, which
 pages it found not to be articles, and the URL shapes its articles had (`crawler.shapes`).
 
-Loaded once per run (one indexed query per site), so deciding whether to fetch an
-article costs a dict lookup, not a database round trip.
+The small parts (re-checks, non-articles, shapes) are loaded once per run. The archived URLs
+are not: an archive of millions of articles would hold ~0.5 kB of RAM per URL for the whole run
+(measured: 476 bytes per entry), so a crawl asks the archive (two indexed lookups at most) as of
+the run's start (`ArchiveKnownArticles`): an article archived by this very run is not "known",
+as with a snapshot, and the run's own bookkeeping deduplicates it.
 """
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 
 def parse_iso(value: str | None) -> datetime | None:
@@ -67,20 +72,73 @@ class KnownArticles:
     def __len__(self) -> int:
         return sum(len(urls) for urls in self.by_site.values())
 
+    def close(self) -> None:
+        """Release what the lookups hold (nothing, in memory)."""
+
+
+KNOWN_BY_URL = (
+    "SELECT id, fetched_at, lastmod, etag, last_modified FROM articles "
+    "WHERE canonical_url = ? AND site = ? AND id <= ?"
+)
+KNOWN_BY_ALIAS = (
+    "SELECT a.id, a.fetched_at, a.lastmod, a.etag, a.last_modified FROM aliases al "
+    "JOIN articles a ON a.id = al.article_id WHERE al.url = ? AND a.site = ? AND al.rowid <= ? AND a.id <= ?"
+)
+
+
+class ArchiveKnownArticles(KnownArticles):
+    """The archived URLs of a run's sites, looked up in the archive (read-only) as they were at the run's
+    start: articles and aliases are only ever added, so an id (rowid) bound is that snapshot."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__()
+        self.conn = conn
+        self.max_article_id = conn.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0]
+        self.max_alias_rowid = conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM aliases").fetchone()[0]
+
+    def get(self, site: str, canonical_url: str) -> KnownArticle | None:
+        row = self.conn.execute(KNOWN_BY_URL, (canonical_url, site, self.max_article_id)).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                KNOWN_BY_ALIAS, (canonical_url, site, self.max_alias_rowid, self.max_article_id)).fetchone()
+        return KnownArticle(*row) if row else None
+
+    def add(self, site: str, url: str, article: KnownArticle) -> None:
+        raise TypeError("the archive is the record of known articles: write to it, not to this view")
+
+    def __len__(self) -> int:
+        """URLs known as of the run's start, over every site (a count, for logs and tests)."""
+        articles = self.conn.execute("SELECT COUNT(*) FROM articles WHERE id <= ?", (self.max_article_id,))
+        aliases = self.conn.execute("SELECT COUNT(*) FROM aliases WHERE rowid <= ?", (self.max_alias_rowid,))
+        return articles.fetchone()[0] + aliases.fetchone()[0]
+
+    def __bool__(self) -> bool:
+        return True  # a view of the archive, even an empty one
+
+    def close(self) -> None:
+        self.conn.close()
+
 
 def load_known(
-    archive_path: str | None, site_names: list[str], recheck_days: int = 0, min_shape_articles: int = 2
+    archive_path: str | Path | None, site_names: list[str], recheck_days: int = 0, min_shape_articles: int = 2
 ) -> KnownArticles:
-    """Read once at the start of a run (the spider's `from_crawler`); empty without an archive."""
+    """At the start of a run (the spider's `from_crawler`): the discovery memory and re-checks of the
+    sites, and a view of their archived URLs; empty without an archive."""
     if not archive_path:
         return KnownArticles()
+    from archive.readonly import open_readonly
     from archive.store import Archive
 
     since = None
     if recheck_days > 0:
         since = (datetime.now(timezone.utc) - timedelta(days=recheck_days)).isoformat(timespec="seconds")
-    archive = Archive(archive_path)
+    archive = Archive(archive_path)  # creates or upgrades the archive before the read-only view opens it
     try:
-        return archive.known_articles(site_names, since, min_shape_articles)
+        known = ArchiveKnownArticles(open_readonly(archive_path))
+        for site in site_names:
+            if since:
+                known.recheck[site] = archive.recent_articles(site, since)
+            archive.load_discovery_memory(known, site, min_shape_articles)
+        return known
     finally:
         archive.close()

@@ -111,6 +111,9 @@ class NewsSpider(scrapy.Spider):
         crawler.signals.connect(spider.release_held_entries, signal=signals.spider_idle)
         return spider
 
+    def closed(self, reason: str) -> None:
+        self.known.close()  # its read-only view of the archive
+
     @property
     def scheduled(self) -> set[str]:
         """Canonical URLs requested (or extracted) as articles this run."""

@@ -14,6 +14,7 @@ from archive.schema import LATEST_VERSION, MIGRATIONS
 from archive.store import Archive, FetchInfo
 from crawler.errors import ArchiveTooNew
 from crawler.extraction import Article, Caption, Source
+from crawler.known import load_known
 from crawler.lock import ArchiveBusy, ArchiveLock
 
 BODY = (
@@ -83,6 +84,28 @@ def test_alias_urls_resolve_to_the_article(archive):
     assert state is not None and state.id == article_id
     known = archive.known_articles(["example"])
     assert len(known) == 2 and known.get("example", "https://news.example/amp/a/1").id == article_id
+
+
+def test_a_run_asks_the_archive_for_its_known_urls_as_they_were_when_it_started(archive, tmp_path):
+    first = make_article()
+    first_id = archive.insert_article(first, first.url, "h1", fetch())
+    archive.add_alias("https://news.example/amp/a/1", first_id, "amp", "2026-11-25")
+    archive.commit()
+    known = load_known(archive.path, ["example"])
+    try:
+        assert known.get("example", first.url).id == first_id
+        assert known.get("example", "https://news.example/amp/a/1").id == first_id
+        assert known.get("other", first.url) is None  # per site, as the crawl asks
+        later = make_article("https://news.example/a/2", body=BODY + " خبر آخر")
+        later_id = archive.insert_article(later, later.url, "h2", fetch())
+        archive.add_alias("https://news.example/amp/a/0", first_id, "amp", "2026-11-26")
+        archive.commit()
+        # Archived by this run: not known (the run's own bookkeeping deduplicates it), as before the view.
+        assert later_id and known.get("example", later.url) is None
+        assert known.get("example", "https://news.example/amp/a/0") is None
+        assert len(known) == 2 and known.by_site == {}  # nothing held per URL in memory
+    finally:
+        known.close()
 
 
 @pytest.mark.parametrize(
