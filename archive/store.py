@@ -133,12 +133,16 @@ class FetchInfo:
 
 
 class Archive(DiscoveryMemory):
-    def __init__(self, path: str | Path, *, batch_size: int = 50, batch_seconds: float = 2.0) -> None:
+    def __init__(
+        self, path: str | Path, *, batch_size: int = 50, batch_seconds: float = 2.0, handover: bool = False
+    ) -> None:
+        """`handover`: the connection may pass from one thread to another (one at a time, e.g. to a
+        writer thread and back: `pipelines.session`); by default only the opening thread may use it."""
         self.path = Path(path)
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
         new = not self.path.exists() or self.path.stat().st_size == 0
-        self.db = sqlite_utils.Database(self.path)
+        self.db = sqlite_utils.Database(sqlite3.connect(str(self.path), check_same_thread=not handover))
         self.conn = self.db.conn
         configure_connection(self.conn)
         check_archive(self.conn, self.path, for_writing=True)  # before WAL mode changes someone else's file
