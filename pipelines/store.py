@@ -1,4 +1,4 @@
-"""Stage 3: apply the dedup decision to the archive, and record the crawl run."""
+"""Stage 2: keep the raw page (pipelines.warc), decide (pipelines.dedup) and write each item, and record the crawl run."""
 from __future__ import annotations
 
 import asyncio
