@@ -101,6 +101,7 @@ class WarcWriter:
         self.started = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
         self.serial = 0
         self.path: Path | None = None
+        self._ref_file: str | None = None  # `path` as WarcRef names it, resolved once per file, not per record
         self._file: BinaryIO | None = None
         self._writer: FastWARCWriter | None = None
         self.files: list[Path] = []  # every file this writer created, in order
@@ -116,7 +117,7 @@ class WarcWriter:
         offset = self._file.tell()
         self._file.write(records)
         self._file.flush()
-        return WarcRef(self._ref_path(self.path), offset)
+        return WarcRef(self._ref_file, offset)
 
     def close(self) -> None:
         """Flush and fsync the open file; the writer can still write afterwards (it opens a new file)."""
@@ -146,6 +147,7 @@ class WarcWriter:
             except FileExistsError:
                 continue
         self.path = self.directory / name
+        self._ref_file = self._ref_path(self.path)
         self.files.append(self.path)
         self._writer = FastWARCWriter(self._file, gzip=True, warc_version=WARC_VERSION)
         info = {

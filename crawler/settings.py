@@ -65,10 +65,10 @@ TRAP_MAX_SEGMENT_REPEATS = 2
 TRAP_MAX_PAGE = 100
 TRAP_MAX_CALENDAR_HOPS = 5
 
+# The archive stage runs the WARC append (pipelines.warc), the dedup decision (pipelines.dedup) and the
+# write of each item as one unit on the archive's writer thread (pipelines.session).
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractStage": 100,
-    "pipelines.warc.WarcStage": 150,
-    "pipelines.dedup.DedupStage": 200,
     "pipelines.store.ArchiveStage": 300,
 }
 

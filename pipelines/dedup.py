@@ -1,4 +1,4 @@
-"""Stage 2: decide what an extracted article is to the archive.
+"""Decide what an extracted article is to the archive (part of the archive stage's unit, `pipelines.store`).
 
 - same canonical URL, same text      → unchanged (only `last_seen` moves)
 - same canonical URL, changed text   → a new version

@@ -98,6 +98,11 @@ def ignore_stop_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
+def warm_up() -> None:
+    """Nothing: sent once per worker at the start of a crawl so the workers spawn and import the
+    extractor (~1 s each) while the spider still reads robots.txt and sitemaps, not at the first article."""
+
+
 def extraction_pool(workers: int) -> ProcessPoolExecutor:
     """The worker pool of the crawl (and of offline re-extraction). spawn, not fork: the crawl process has
     threads (reactor pool, a local server) that fork would copy mid-flight."""
@@ -128,6 +133,8 @@ class ExtractStage:
         self.hints = {site.name: site.hints for site in sites}
         if self.workers > 1:
             self.pool = extraction_pool(self.workers)
+            for _ in range(self.workers):  # a worker is spawned per submit while none is idle
+                self.pool.submit(warm_up)
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -151,6 +158,8 @@ class ExtractStage:
         else:
             result = await asyncio.wrap_future(self.pool.submit(process_page, page, hints, self.with_warc))
         item.warc_records = result.warc_records
+        if result.warc_records is not None:
+            page.body = b""  # the records carry the raw page: the 100 kB body need not wait in the item
         if result.extracted is None:
             # Not dropped here: the WARC stage still keeps the raw page; the archive stage drops it.
             item.decision, item.skip_reason = "not_article", result.reason

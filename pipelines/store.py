@@ -1,6 +1,7 @@
-"""Stage 3: apply the dedup decision to the archive, and record the crawl run."""
+"""Stage 2: keep the raw page (pipelines.warc), decide (pipelines.dedup) and write each item, and record the crawl run."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import Counter
@@ -15,7 +16,9 @@ from crawler.health import assess, fill_rates
 from crawler.items import CrawledArticle
 from crawler.shapes import url_shape
 from crawler.urls import canonicalize_url
+from pipelines.dedup import DedupStage
 from pipelines.session import ArchiveSession
+from pipelines.warc import WarcStage
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +27,18 @@ RUN_STATUS = {"finished": "finished", "shutdown": "interrupted", "cancelled": "i
 
 
 class ArchiveStage:
-    def __init__(self, session: ArchiveSession, spider_name: str = "news") -> None:
+    """The last Scrapy stage: the WARC append, the dedup decision and the write of an item, as one unit
+    on the archive's writer thread (dedup reads what the items before it wrote); what the reactor
+    must do (the spider's page_classified signal, DropItem) follows once the unit is done."""
+
+    def __init__(
+        self, session: ArchiveSession, spider_name: str = "news", *, warc: WarcStage | None = None,
+        dedup: DedupStage | None = None,
+    ) -> None:
         self.session = session
         self.spider_name = spider_name
+        self.warc = warc
+        self.dedup = dedup
         self.started = time.monotonic()
         self.shapes: Counter = Counter()  # (site, URL shape) -> articles this run, recorded at the end
         self.site_domains: dict[str, list[str]] = {}
@@ -34,7 +46,8 @@ class ArchiveStage:
 
     @classmethod
     def from_crawler(cls, crawler) -> "ArchiveStage":
-        stage = cls(ArchiveSession.of(crawler), crawler.spidercls.name)
+        stage = cls(ArchiveSession.of(crawler), crawler.spidercls.name, warc=WarcStage.from_crawler(crawler),
+                    dedup=DedupStage.from_crawler(crawler))
         stage.crawler = crawler
         crawler.signals.connect(stage.spider_closed, signal=signals.spider_closed)
         return stage
@@ -44,14 +57,36 @@ class ArchiveStage:
         self.started = time.monotonic()
         sites = getattr(self.crawler.spider, "sites", []) if self.crawler else []
         self.site_domains = {site.name: site.domains for site in sites}
+        for stage in (self.warc, self.dedup):
+            if stage is not None:
+                stage.open_spider()
+        if self.crawler is not None:
+            self.session.start_writer()
 
-    def process_item(self, item: CrawledArticle) -> CrawledArticle:
+    def close_spider(self) -> None:
+        self.session.stop_writer()  # every item is done: the archive comes back to this thread
+
+    async def process_item(self, item: CrawledArticle) -> CrawledArticle:
+        is_article = await asyncio.wrap_future(self.session.submit(self.write, item))
+        if is_article is not None:
+            self.classified(item, is_article=is_article)
+        if is_article is False:
+            raise DropItem(f"not an article: {item.page.url}: {item.skip_reason}")
+        return item
+
+    def write(self, item: CrawledArticle) -> bool | None:
+        """Keep, decide and store one item (on the writer thread during a crawl). Returns what the page
+        turned out to be for the spider (True: an article, False: not one, None: no verdict)."""
+        if self.warc is not None:
+            self.warc.process_item(item)
+        if self.dedup is not None:
+            self.dedup.process_item(item)
         page, archive = item.page, self.session.archive
         if item.decision == "not_article":
             self.session.tally(page.site, "not_article")
             self.remember_not_article(item)
-            self.classified(item, is_article=False)
-            raise DropItem(f"not an article: {page.url}: {item.skip_reason}")
+            archive.commit_if_due()
+            return False
         fetch = FetchInfo(
             site=page.site,
             run_id=self.session.run_id,
@@ -64,11 +99,11 @@ class ArchiveStage:
         )
         outcome = self.apply(item, fetch)
         self.session.tally(page.site, outcome)
+        archive.commit_if_due()
         if item.article is not None or page.status == 304:
             self.shapes[(page.site, url_shape(item.canonical_url or page.url))] += 1
-            self.classified(item, is_article=True)
-        archive.commit_if_due()
-        return item
+            return True
+        return None
 
     def remember_not_article(self, item: CrawledArticle) -> None:
         """Remember the page (and the URLs that redirected to it) so later runs do not fetch it as an article."""
@@ -185,6 +220,7 @@ class ArchiveStage:
         session.archive.record_site_run(session.run_id, site, counts["pages"], articles, counts, rates, flags)
 
     def spider_closed(self, spider, reason: str) -> None:
+        self.session.stop_writer()  # normally done in close_spider already
         runstate = getattr(spider, "runstate", None)
         # On disk: (URL, date) pairs of the scheduled URLs, read a page at a time.
         announced = runstate.scheduled_announcements() if runstate is not None else ()

@@ -1,4 +1,4 @@
-"""Stage 1b: keep the raw response of every fetched article page in WARC files, articles or not.
+"""Keep the raw response of every fetched article page in WARC files, articles or not (part of the archive stage's unit).
 
 The extraction workers serialise and compress the records (CPU work kept off the
 crawl's main thread); this stage only appends them, so one process owns the files.

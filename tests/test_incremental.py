@@ -67,7 +67,7 @@ def test_tracking_amp_and_mobile_urls_of_one_article_make_one_row(tmp_path):
         html = urllib.request.urlopen(server.base_url + article.path).read()
     session = ArchiveSession(Archive(tmp_path / "a.db"), NearDupIndex())
     dedup = DedupStage(session, {"example": ["news.example"]})
-    store = ArchiveStage(session)
+    store = ArchiveStage(session, dedup=dedup)
     session.begin_run("test")
     variants = [
         f"https://news.example{article.path}",
@@ -80,9 +80,8 @@ def test_tracking_amp_and_mobile_urls_of_one_article_make_one_row(tmp_path):
     for url in variants:
         item = page_item(url, html)
         item.article = extract_page(item.page, None).article
-        dedup.process_item(item)
+        store.write(item)
         outcomes.append(item.decision)
-        store.process_item(item)
     session.archive.commit()
     conn = session.archive.conn
     assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1

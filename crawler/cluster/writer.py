@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import redis
-from scrapy.exceptions import DropItem
 
 from archive.store import Archive
 from crawler.cluster.frontier import requeue
@@ -57,15 +56,13 @@ class RunStages:
         self.warc.spider_name = SPIDER_NAME
         self.warc.open_spider()
         self.dedup = DedupStage(session, {site.name: site.domains for site in run.sites})
-        self.store = ArchiveStage(session, SPIDER_NAME)
+        self.store = ArchiveStage(session, SPIDER_NAME, warc=self.warc, dedup=self.dedup)
         self.store.site_domains = {site.name: site.domains for site in run.sites}
 
     def process(self, item) -> None:
-        item = self.dedup.process_item(self.warc.process_item(item))
-        try:
-            self.store.process_item(item)
-        except DropItem as reason:
-            logger.info("%s", reason)
+        """The crawl's writing unit (WARC, dedup, write), inline: this process is the writer."""
+        if self.store.write(item) is False:
+            logger.info("not an article: %s: %s", item.page.url, item.skip_reason)
 
     def close(self) -> None:
         if self.warc.writer is not None:
