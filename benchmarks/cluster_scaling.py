@@ -90,7 +90,10 @@ def single_machine(base_url: str) -> tuple[float, float, int]:
         measure = run_crawl_process(base_url, Path(tmp) / "archive.db")
         check_crawl(measure)
     pages, seconds = measure.counts["requests"], measure.counts["seconds"]
-    return pages / seconds, (measure.cpu_seconds - startup_cpu()) * 1000 / pages, pages
+    work = measure.cpu_seconds - startup_cpu()  # the nodes are measured after their start-up too
+    if work <= 0:  # a crawl too small to tell its work from start-up (the workers start with the spider)
+        work = measure.cpu_seconds
+    return pages / seconds, work * 1000 / pages, pages
 
 
 def cluster(base_url: str, nodes: int) -> tuple[float, float, int, float]:
