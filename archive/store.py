@@ -61,8 +61,9 @@ def migrate(db: sqlite_utils.Database) -> list[int]:
             )
             conn.execute(f"PRAGMA user_version = {migration.version}")
         applied.append(migration.version)
-        if migration.vacuum and current > 0:  # a new archive has nothing to give back
-            vacuum(conn)
+    # Once, after the last step: the pages later steps free are given back too.
+    if current > 0 and any(m.vacuum for m in MIGRATIONS if m.version in applied):  # a new archive has nothing to give back
+        vacuum(conn)
     return applied
 
 

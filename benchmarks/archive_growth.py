@@ -11,7 +11,7 @@ Articles are built from the sample site's Arabic text pools: a title, a lead and
 from ~4,000 generated paragraphs plus one unique sentence, so no two bodies are equal and random pairs
 are not near-duplicates. The stored archives are prefilled with direct SQL in 20k-row transactions
 into articles, captions, sources, signatures and articles_fts (FTS rows built from
-pre-normalised paragraphs); stored signatures are random uint32 rows (as MinHashes of distinct texts
+pre-normalised paragraphs); stored signatures are random uint16 rows (as MinHashes of distinct texts
 look). The two archives are measured in alternating rounds (median of round means), so a noisy
 neighbour hits both. ratio = cost at 10k / cost at N, target 0.90 (flat).
 """
