@@ -427,12 +427,15 @@ class Archive(DiscoveryMemory):
         }
 
     def _write_children(self, article_id: int, article: Article, text: SearchText | None = None) -> None:
-        self.db["captions"].insert_all(
-            {"article_id": article_id, "image_url": c.image_url, "text": c.text, "credit": c.credit, "alt": c.alt}
-            for c in article.captions
+        # Plain statements, not sqlite-utils' insert_all: its SAVEPOINT makes FTS5 flush its pending
+        # terms, so every article became its own index segment, merged again and again.
+        self.conn.executemany(
+            "INSERT INTO captions (article_id, image_url, text, credit, alt) VALUES (?, ?, ?, ?, ?)",
+            [(article_id, c.image_url, c.text, c.credit, c.alt) for c in article.captions],
         )
-        self.db["sources"].insert_all(
-            {"article_id": article_id, "name": s.name, "canonical": s.canonical} for s in article.sources
+        self.conn.executemany(
+            "INSERT INTO sources (article_id, name, canonical) VALUES (?, ?, ?)",
+            [(article_id, s.name, s.canonical) for s in article.sources],
         )
         if text is None:
             text = search_text(article.title, article.lead, article.body, [c.text for c in article.captions])
