@@ -1,12 +1,12 @@
-"""Schema 6: near-duplicate signatures are stored as 16-bit values, and archives of schema 5 (32-bit values)
-upgrade in place, with a reader open, to exactly the signatures the crawler now computes."""
+"""A compact archive: schema 6 stores near-duplicate signatures as 16-bit values (archives of schema 5, 32-bit
+values, upgrade in place with a reader open), and a batch of articles becomes one search-index segment."""
 from __future__ import annotations
 
 import sqlite3
 
 from archive.schema import LATEST_VERSION, MIGRATIONS
 from archive.store import Archive, FetchInfo
-from crawler.extraction import Article
+from crawler.extraction import Article, Caption, Source
 from crawler.identity import shingles
 from crawler.neardup import FULL_SIGNATURE_DTYPE, NearDupIndex
 from tests.test_neardup import AGENCY_BODY, SAME_TOPIC_BODY, SYNDICATED_BODY
@@ -84,5 +84,22 @@ def test_a_new_archive_stores_256_byte_signatures_and_deletes_them_with_their_ar
         assert list(store.iter_signatures()) == [(article_id, signature)] and len(signature) == 256
         store.conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         assert list(store.iter_signatures()) == []  # ON DELETE CASCADE survived the table's rebuild
+    finally:
+        store.close()
+
+
+def test_a_batch_of_articles_is_written_to_the_search_index_as_one_segment(tmp_path):
+    """Nothing inside a batch may open a savepoint: FTS5 writes its pending terms out at each one, and an
+    index segment per article costs merges that grow with the archive."""
+    store = Archive(tmp_path / "batch.db", batch_size=1000)
+    try:
+        for key in range(30):
+            article = Article(url=f"https://news.example/a/{key}", title=f"عنوان {key}", body=f"{SAME_TOPIC_BODY} {key}",
+                              captions=[Caption(f"صورة رقم {key}")], sources=[Source("رويترز", "Reuters")])
+            store.insert_article(article, article.url, f"h{key}", FetchInfo("example", None, FETCHED))
+        store.commit()
+        # FTS5 numbers its page rows segment id << 37 | height << 31 | page (id 10 holds the structure).
+        segments = store.conn.execute("SELECT COUNT(DISTINCT id >> 37) FROM articles_fts_data WHERE id > 10").fetchone()[0]
+        assert segments == 1
     finally:
         store.close()
