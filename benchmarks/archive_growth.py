@@ -1,6 +1,6 @@
 """Per-article archive + dedup cost with 10k vs N articles already stored, and near-dup index start-up at N.
 
-    python benchmarks/archive_growth.py [--n 1000000] [--rounds 7] [--batch 200] [--keep DIR] [--profile]
+    python benchmarks/archive_growth.py [--n 1000000] [--rounds 7] [--batch 200] [--keep DIR] [--profile] [--pragma NAME=VALUE]
 
 What one article costs is what pipelines/dedup.py + pipelines/store.py do for a new article:
 content_hash, article_state (URL lookup), same_text, NearDupIndex.signature + query, then
@@ -185,10 +185,12 @@ def statement_key(sql: str) -> str:
 class Subject:
     """One archive + its near-duplicate index, fed new articles as the pipeline does."""
 
-    def __init__(self, path: Path, profile: bool = False) -> None:
+    def __init__(self, path: Path, profile: bool = False, pragmas: tuple[str, ...] = ()) -> None:
         started = time.perf_counter()
         self.archive = Archive(path)
         self.open_seconds = time.perf_counter() - started  # includes pending migrations
+        for pragma in pragmas:  # e.g. mmap_size=1073741824, to try connection settings
+            self.archive.conn.execute(f"PRAGMA {pragma}")
         self.timed = None
         if profile:
             self.timed = TimedConnection(self.archive.conn)
@@ -256,6 +258,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="build the archives in this directory and keep them")
     parser.add_argument("--profile", action="store_true", help="time every SQL statement (adds a little overhead)")
+    parser.add_argument("--pragma", action="append", default=[], help="a PRAGMA for both archives' connections, "
+                        "e.g. --pragma mmap_size=1073741824 (repeatable)")
     args = parser.parse_args()
     print(machine_line())
     pool = text_pool()
@@ -271,7 +275,7 @@ def main() -> None:
                 seconds = prefill(path, n, pool, args.seed)
                 print(f"prefill {n}: {seconds:.1f} s ({n / seconds:,.0f} articles/s), "
                       f"{path.stat().st_size / 2**20:,.0f} MiB")
-            subjects[n] = Subject(path, args.profile)
+            subjects[n] = Subject(path, args.profile, tuple(args.pragma))
             print(f"n={n}: open {subjects[n].open_seconds:.2f} s (with pending migrations)")
             print(f"n={n}: near-dup index start-up (load {len(subjects[n].index)} stored signatures) "
                   f"{subjects[n].load_seconds:.2f} s")
