@@ -76,9 +76,9 @@ def article_url(site: str, key: int) -> str:
     return f"https://www.{site}.net/news/2026/11/{key % 28 + 1}/story-{key}"
 
 
-def make_article(pool: TextPool, rng: random.Random, key: int) -> Article:
-    """A realistic extracted article, varied per key."""
-    picks = rng.sample(range(len(pool.paragraphs)), rng.randint(5, 9))
+def make_article(pool: TextPool, rng: random.Random, key: int, paragraphs: tuple[int, int] = (5, 9)) -> Article:
+    """A realistic extracted article, varied per key, of `paragraphs` (min, max) pool paragraphs plus one."""
+    picks = rng.sample(range(len(pool.paragraphs)), rng.randint(*paragraphs))
     body = "\n\n".join([*(pool.paragraphs[i] for i in picks), unique_sentence(key)])
     site = SITES[key % len(SITES)]
     return Article(
