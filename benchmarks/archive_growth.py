@@ -1,6 +1,6 @@
 """Per-article archive + dedup cost with 10k vs N articles already stored, and near-dup index start-up at N.
 
-    python benchmarks/archive_growth.py [--n 1000000] [--rounds 7] [--batch 200] [--keep DIR]
+    python benchmarks/archive_growth.py [--n 1000000] [--rounds 7] [--batch 200] [--keep DIR] [--profile] [--pragma NAME=VALUE]
 
 What one article costs is what pipelines/dedup.py + pipelines/store.py do for a new article:
 content_hash, article_state (URL lookup), same_text, NearDupIndex.signature + query, then
@@ -11,16 +11,20 @@ Articles are built from the sample site's Arabic text pools: a title, a lead and
 from ~4,000 generated paragraphs plus one unique sentence, so no two bodies are equal and random pairs
 are not near-duplicates. The stored archives are prefilled with direct SQL in 20k-row transactions
 into articles, captions, sources, signatures and articles_fts (FTS rows built from
-pre-normalised paragraphs); stored signatures are random uint32 rows (as MinHashes of distinct texts
+pre-normalised paragraphs); stored signatures are random uint16 rows (as MinHashes of distinct texts
 look). The two archives are measured in alternating rounds (median of round means), so a noisy
-neighbour hits both. ratio = cost at 10k / cost at N, target 0.90 (flat).
+neighbour hits both. ratio = cost at 10k / cost at N, target 0.90 (flat). `--profile` also prints the
+time per article of each SQL statement (and of commits) at both sizes, to see what grows.
 """
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import resource
+import sqlite3
 import statistics
+from collections import Counter
 import tempfile
 import time
 from dataclasses import dataclass
@@ -72,9 +76,9 @@ def article_url(site: str, key: int) -> str:
     return f"https://www.{site}.net/news/2026/11/{key % 28 + 1}/story-{key}"
 
 
-def make_article(pool: TextPool, rng: random.Random, key: int) -> Article:
-    """A realistic extracted article, varied per key."""
-    picks = rng.sample(range(len(pool.paragraphs)), rng.randint(5, 9))
+def make_article(pool: TextPool, rng: random.Random, key: int, paragraphs: tuple[int, int] = (5, 9)) -> Article:
+    """A realistic extracted article, varied per key, of `paragraphs` (min, max) pool paragraphs plus one."""
+    picks = rng.sample(range(len(pool.paragraphs)), rng.randint(*paragraphs))
     body = "\n\n".join([*(pool.paragraphs[i] for i in picks), unique_sentence(key)])
     site = SITES[key % len(SITES)]
     return Article(
@@ -140,11 +144,57 @@ def prefill_row(pool: TextPool, rng: random.Random, key: int) -> tuple:
 
 # -- measurement ----------------------------------------------------------------------------------------------
 
+class TimedConnection:
+    """A sqlite3 connection that adds up the seconds spent in each statement (--profile)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self.seconds: Counter[str] = Counter()
+
+    def _timed(self, key: str, call, *args):
+        started = time.perf_counter()
+        try:
+            return call(*args)
+        finally:
+            self.seconds[key] += time.perf_counter() - started
+
+    def execute(self, sql: str, *args):
+        return self._timed(statement_key(sql), self._conn.execute, sql, *args)
+
+    def executemany(self, sql: str, *args):
+        return self._timed(statement_key(sql), self._conn.executemany, sql, *args)
+
+    def commit(self) -> None:
+        self._timed("COMMIT", self._conn.commit)
+
+    def __enter__(self):
+        return self._conn.__enter__()
+
+    def __exit__(self, *exc):
+        return self._conn.__exit__(*exc)
+
+    def __getattr__(self, name: str):
+        return getattr(self._conn, name)
+
+
+def statement_key(sql: str) -> str:
+    """The statement's first words, sqlite-utils' random savepoint names folded."""
+    return re.sub(r"sqlite_utils_[0-9a-f]+", "sqlite_utils_*", " ".join(sql.split()))[:70]
+
+
 class Subject:
     """One archive + its near-duplicate index, fed new articles as the pipeline does."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, profile: bool = False, pragmas: tuple[str, ...] = ()) -> None:
+        started = time.perf_counter()
         self.archive = Archive(path)
+        self.open_seconds = time.perf_counter() - started  # includes pending migrations
+        for pragma in pragmas:  # e.g. mmap_size=1073741824, to try connection settings
+            self.archive.conn.execute(f"PRAGMA {pragma}")
+        self.timed = None
+        if profile:
+            self.timed = TimedConnection(self.archive.conn)
+            self.archive.conn = self.archive.db.conn = self.timed
         self.index = NearDupIndex()
         started = time.perf_counter()
         self.index.load(self.archive.iter_signatures())
@@ -184,7 +234,20 @@ def measure(subjects: dict[int, Subject], pool: TextPool, rounds: int, batch: in
             subject.archive.commit()
             if round_number:
                 means[n].append((time.perf_counter() - started) / batch)
+            elif subject.timed:
+                subject.timed.seconds.clear()
     return means
+
+
+def print_profile(subjects: dict[int, Subject], articles: int) -> None:
+    """ms per article of each statement at each size, largest growth first."""
+    sizes = sorted(subjects)
+    seconds = {n: subjects[n].timed.seconds for n in sizes}
+    keys = sorted(set().union(*seconds.values()), key=lambda k: seconds[sizes[-1]][k] - seconds[sizes[0]][k], reverse=True)
+    print("profile, ms per article: " + " | ".join(f"n={n}" for n in sizes) + " | statement")
+    for key in keys[:15]:
+        print("  " + " | ".join(f"{seconds[n][key] / articles * 1e3:7.3f}" for n in sizes) + f" | {key}")
+    print("  " + " | ".join(f"{sum(seconds[n].values()) / articles * 1e3:7.3f}" for n in sizes) + " | all SQL")
 
 
 def main() -> None:
@@ -194,6 +257,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=200, help="articles per round")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="build the archives in this directory and keep them")
+    parser.add_argument("--profile", action="store_true", help="time every SQL statement (adds a little overhead)")
+    parser.add_argument("--pragma", action="append", default=[], help="a PRAGMA for both archives' connections, "
+                        "e.g. --pragma mmap_size=1073741824 (repeatable)")
     args = parser.parse_args()
     print(machine_line())
     pool = text_pool()
@@ -209,13 +275,16 @@ def main() -> None:
                 seconds = prefill(path, n, pool, args.seed)
                 print(f"prefill {n}: {seconds:.1f} s ({n / seconds:,.0f} articles/s), "
                       f"{path.stat().st_size / 2**20:,.0f} MiB")
-            subjects[n] = Subject(path)
+            subjects[n] = Subject(path, args.profile, tuple(args.pragma))
+            print(f"n={n}: open {subjects[n].open_seconds:.2f} s (with pending migrations)")
             print(f"n={n}: near-dup index start-up (load {len(subjects[n].index)} stored signatures) "
                   f"{subjects[n].load_seconds:.2f} s")
         means = measure(subjects, pool, args.rounds, args.batch, args.seed)
         for n, values in means.items():
             print(f"n={n}: {statistics.median(values) * 1e3:.2f} ms/article (median of {len(values)} rounds; "
                   f"mean {statistics.fmean(values) * 1e3:.2f}, min {min(values) * 1e3:.2f})")
+        if args.profile:
+            print_profile(subjects, args.rounds * args.batch)
         for subject in subjects.values():
             subject.archive.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -2,7 +2,7 @@
 
     python benchmarks/neardup_lookup.py [--n 100000] [--lookups 1000] [--rounds 7] [--compare-datasketch]
 
-Stored signatures are synthetic (random uint32 rows, as MinHashes of distinct texts look); a quarter
+Stored signatures are synthetic (random uint16 rows, as MinHashes of distinct texts look); a quarter
 of the probes are perturbed copies of stored ones so the candidate-verification path runs too. A
 lookup is what the pipeline does per article: query, then add. The last line compares the
 per-lookup time at 10k with the one at N: ratio = t(10k) / t(N), target 0.90 (flat).

@@ -7,10 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from crawler.identity import shingles
-from crawler.neardup import NearDupIndex
+from crawler.neardup import FULL_SIGNATURE_DTYPE, NearDupIndex, compact_signature
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -59,7 +60,9 @@ FOLLOW_UP_BODY = AGENCY_BODY.split("\n\n")[0] + "\n\n" + SAME_TOPIC_BODY.split("
 
 # sha256 of the signature of AGENCY_BODY at the defaults, computed once and stored: if this
 # changes, every signature in existing archives stops matching.
-AGENCY_SIGNATURE_SHA256 = "1d5806d7ea263abfe810189f18c0016de60aa16d7c56004211a08310f3bbb471"
+AGENCY_SIGNATURE_SHA256 = "299f361f1a1a20dcfecd2089bd6b8dc3fe24fe5982b7e0ef99c5c82ad2321c80"
+# The same MinHash as the 32-bit signature archives of schema <= 5 stored (before b-bit signatures).
+AGENCY_FULL_SIGNATURE_SHA256 = "1d5806d7ea263abfe810189f18c0016de60aa16d7c56004211a08310f3bbb471"
 
 
 @pytest.fixture()
@@ -90,7 +93,7 @@ def test_query_verifies_candidates_against_the_threshold() -> None:
 
 def test_signature_is_compact_bytes_that_round_trip(index: NearDupIndex) -> None:
     signature = index.signature(AGENCY_BODY)
-    assert isinstance(signature, bytes) and len(signature) == 128 * 4
+    assert isinstance(signature, bytes) and len(signature) == 128 * 2
     stored = memoryview(bytearray(signature))  # what a SQLite BLOB column may hand back
     fresh = NearDupIndex()
     fresh.load([(7, stored)])
@@ -102,7 +105,7 @@ def test_signature_is_compact_bytes_that_round_trip(index: NearDupIndex) -> None
 def test_signature_is_stable_across_processes_and_versions(index: NearDupIndex) -> None:
     assert hashlib.sha256(index.signature(AGENCY_BODY)).hexdigest() == AGENCY_SIGNATURE_SHA256
     code = (
-        "import sys, hashlib; from crawler.neardup import NearDupIndex; "
+        "import sys, hashlib; from crawler.neardup import FULL_SIGNATURE_DTYPE, NearDupIndex, compact_signature; "
         "print(hashlib.sha256(NearDupIndex().signature(sys.stdin.read())).hexdigest())"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
@@ -110,6 +113,28 @@ def test_signature_is_stable_across_processes_and_versions(index: NearDupIndex) 
         [sys.executable, "-c", code], input=AGENCY_BODY, capture_output=True, text=True, cwd=REPO, env=env, check=True
     )
     assert result.stdout.strip() == AGENCY_SIGNATURE_SHA256
+
+
+def test_a_stored_32_bit_signature_converts_to_the_16_bit_one(index: NearDupIndex) -> None:
+    minhash = index._new_minhash()
+    minhash.update_batch([s.encode("utf-8") for s in shingles(AGENCY_BODY, index.shingle_size)])
+    full = minhash.hashvalues.astype(FULL_SIGNATURE_DTYPE).tobytes()
+    assert hashlib.sha256(full).hexdigest() == AGENCY_FULL_SIGNATURE_SHA256  # what schema-5 archives hold
+    assert compact_signature(full) == index.signature(AGENCY_BODY)
+    assert compact_signature(memoryview(full)) == index.signature(AGENCY_BODY)
+
+
+def test_16_bit_values_estimate_the_similarity_of_the_32_bit_ones(index: NearDupIndex) -> None:
+    """Chance agreements of low 16 bits are rare: the estimate is that of the full minima."""
+    def full(body: str) -> "np.ndarray":
+        minhash = index._new_minhash()
+        minhash.update_batch([s.encode("utf-8") for s in shingles(body, index.shingle_size)])
+        return minhash.hashvalues
+    bodies = [AGENCY_BODY, SYNDICATED_BODY, SAME_TOPIC_BODY, FOLLOW_UP_BODY]
+    for first in bodies:
+        for second in bodies:
+            exact = float(np.count_nonzero(full(first) == full(second))) / index.num_perm
+            assert index.similarity(index.signature(first), index.signature(second)) == exact
 
 
 def test_load_rebuilds_an_index_that_answers_the_same_queries() -> None:
@@ -149,7 +174,9 @@ def test_adding_a_key_again_replaces_its_signature(index: NearDupIndex) -> None:
 def test_bad_input_is_rejected(index: NearDupIndex) -> None:
     signature = index.signature(AGENCY_BODY)
     with pytest.raises(ValueError):
-        index.load([(2, signature[:-4])])
+        index.load([(2, signature[:-2])])
+    with pytest.raises(ValueError):
+        index.add(3, signature + signature)  # a 32-bit signature must be converted first
     with pytest.raises(ValueError):
         index.query(b"short")
 
