@@ -250,10 +250,18 @@ class Archive(DiscoveryMemory):
             )
             for url, *state in rows:
                 known.add(site, url, KnownArticle(*state))
+        self.load_site_memory(known, sites, recheck_since, min_shape_articles)
+        return known
+
+    def load_site_memory(
+        self, known: KnownArticles, sites: list[str], recheck_since: str | None = None, min_shape_articles: int = 2
+    ) -> None:
+        """What a run loads up front besides the archived URLs: the articles to re-check (first seen since
+        `recheck_since`) and the discovery memory of each site."""
+        for site in sites:
             if recheck_since:
                 known.recheck[site] = self.recent_articles(site, recheck_since)
             self.load_discovery_memory(known, site, min_shape_articles)
-        return known
 
     def recent_articles(self, site: str, since: str) -> list[tuple[str, str]]:
         """(fetched url, canonical_url) of live articles of `site` first seen at or after `since` (for re-checks)."""

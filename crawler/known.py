@@ -135,10 +135,7 @@ def load_known(
     archive = Archive(archive_path)  # creates or upgrades the archive before the read-only view opens it
     try:
         known = ArchiveKnownArticles(open_readonly(archive_path))
-        for site in site_names:
-            if since:
-                known.recheck[site] = archive.recent_articles(site, since)
-            archive.load_discovery_memory(known, site, min_shape_articles)
+        archive.load_site_memory(known, site_names, since, min_shape_articles)
         return known
     finally:
         archive.close()
