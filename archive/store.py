@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -133,13 +134,19 @@ class FetchInfo:
     warc_offset: int | None = None
 
 
+class WrongThread(RuntimeError):
+    """A write from a thread that does not own the archive connection: a bug of the caller."""
+
+
 class Archive(DiscoveryMemory):
     def __init__(
         self, path: str | Path, *, batch_size: int = 50, batch_seconds: float = 2.0, handover: bool = False
     ) -> None:
         """`handover`: the connection may pass from one thread to another (one at a time, e.g. to a
-        writer thread and back: `pipelines.session`); by default only the opening thread may use it."""
+        writer thread and back: `pipelines.session`); by default only the opening thread may use it.
+        Either way, writing from a thread that does not own it raises `WrongThread` (`take` moves it)."""
         self.path = Path(path)
+        self.owner = threading.get_ident()
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
         new = not self.path.exists() or self.path.stat().st_size == 0
@@ -156,8 +163,19 @@ class Archive(DiscoveryMemory):
         self._batch_started = 0.0
 
     # -- transactions -------------------------------------------------
+    def take(self) -> None:
+        """Make the calling thread the one that writes (for a `handover` archive changing hands)."""
+        self.owner = threading.get_ident()
+
+    def _check_owner(self) -> None:
+        # SQLite would interleave two threads' statements in one transaction without complaint.
+        if threading.get_ident() != self.owner:
+            raise WrongThread(f"{self.path}: written from thread {threading.current_thread().name}, "
+                              "which does not own the archive (see Archive.take)")
+
     def _write(self) -> None:
         """Note one more write in the open batch, opening the batch if needed."""
+        self._check_owner()
         if not self.conn.in_transaction:
             self.conn.execute("BEGIN IMMEDIATE")
             self._batch_started = time.monotonic()
@@ -170,6 +188,7 @@ class Archive(DiscoveryMemory):
             self.commit()
 
     def commit(self) -> None:
+        self._check_owner()
         self.db.commit()
         self._pending = 0
 

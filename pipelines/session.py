@@ -59,6 +59,7 @@ class ArchiveSession:
         """From now on the archive is used only through `submit`, on the writer thread."""
         if self.writer is None:
             self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-writer")
+            self.writer.submit(self.archive.take)
 
     def submit(self, work: Callable[..., T], *args: Any) -> "Future[T]":
         """Run `work(*args)` on the writer thread after everything submitted before it (inline without one)."""
@@ -76,6 +77,7 @@ class ArchiveSession:
         if self.writer is not None:
             self.writer.shutdown(wait=True)
             self.writer = None
+            self.archive.take()
 
     def on_close(self, closer: Callable[[], None]) -> None:
         self.closers.append(closer)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from archive.store import Archive
+from archive.store import Archive, WrongThread
 from crawler.neardup import NearDupIndex
 from pipelines.session import ArchiveSession
 
@@ -64,3 +64,17 @@ def test_an_archive_opened_without_handover_refuses_another_thread(tmp_path):
     thread.join()
     archive.close()
     assert errors
+
+
+def test_while_the_writer_owns_the_archive_a_write_from_another_thread_is_refused(tmp_path):
+    session = ArchiveSession(Archive(tmp_path / "a.db", handover=True), NearDupIndex())
+    run_id = session.begin_run("test")
+    session.start_writer()
+    session.submit(session.archive.add_event, None, "https://news.example/1", "changed", None, run_id).result()
+    with pytest.raises(WrongThread, match="does not own the archive"):
+        session.archive.add_event(None, "https://news.example/2", "changed", None, run_id)  # not via submit
+    session.close()  # the archive came back to this thread: closing commits what the writer wrote
+    archive = Archive(tmp_path / "a.db")
+    urls = [u for (u,) in archive.conn.execute("SELECT url FROM events")]
+    archive.close()
+    assert urls == ["https://news.example/1"]
