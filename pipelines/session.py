@@ -9,6 +9,7 @@ writes: items are handed to it in arrival order and each runs there as one unit.
 connection changes hands, never is shared: the reactor thread opens the archive and
 records the run, the writer thread owns it from `start_writer` to `stop_writer` (which
 waits for the queued items), then the reactor thread records the run's end and closes it.
+`Archive.take` moves the ownership; a write from any other thread raises `WrongThread`.
 """
 from __future__ import annotations
 
