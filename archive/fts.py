@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field, replace
+from collections import Counter
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 
+from archive.query import Query, Term
+from archive.query import parse as parse_query
 from archive.snippets import snippet
-from crawler.arabic import normalize, tokens
+from crawler.arabic import normalize
 from crawler.errors import UsageError
 
 PROCLITICS = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
@@ -121,19 +124,82 @@ class SearchHit:
     published: str | None
     snippet: str
     rank: float
+    section: str | None = None
+    language: str | None = None
+    fetched_at: str | None = None
+    also_on: list[dict] = field(default_factory=list)  # the other articles of its near-duplicate cluster
+
+    @property
+    def other_sites(self) -> list[str]:
+        """The other sites that carry this article (its near-duplicates), by name."""
+        return sorted({other["site"] for other in self.also_on} - {self.site})
 
 
-def match_expression(query: str) -> str:
-    """Turn a user query into a safe FTS5 expression: every word must match, as written or by its light stem
-    (a document word equal to the stem, or whose own stem, in the `stems` column, is equal to it)."""
-    terms = [part for token in tokens(query) for part in token.split("_") if part]  # `_` separates FTS5 tokens
-    if not terms:
-        raise UsageError("empty search query")
-    parts = []
-    for term in terms:
-        stem = light_stem(term)
-        parts.append(f'("{term}" OR "{stem}")' if stem != term else f'"{term}"')
-    return " AND ".join(parts)
+def match_expression(query: str | Query) -> str:
+    """A user query (see `archive.query`) as a safe FTS5 expression over the normalised index: every word
+    matches as written or by its light stem (a document word equal to the stem, or whose own stem, in the
+    `stems` column, is equal to it); phrases, prefixes, OR groups and -exclusions as the syntax says."""
+    parsed = parse_query(query) if isinstance(query, str) else query
+    groups = [" OR ".join(term_expression(t) for t in group) for group in parsed.groups]
+    wanted = " AND ".join(f"({g})" if len(group) > 1 else g for g, group in zip(groups, parsed.groups))
+    if not parsed.excluded:
+        return wanted
+    return f"({wanted}) NOT ({' OR '.join(term_expression(t) for t in parsed.excluded)})"
+
+
+def term_expression(term: Term) -> str:
+    words = term.words
+    if term.prefix:
+        return f'"{" ".join(words)}" *'
+    if len(words) > 1:
+        return f'"{" ".join(words)}"'
+    (word,) = words
+    stem = light_stem(word)
+    return f'("{word}" OR "{stem}")' if stem != word else f'"{word}"'
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows a search besides its words (the query's site:/section: and the form's or the CLI's)."""
+
+    sites: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    since: str | None = None  # ISO date: published (else archived) on or after
+    until: str | None = None  # ISO date: published (else archived) on or before (a bare date: that whole day)
+    language: str | None = None
+    month: str | None = None  # YYYY-MM of the published (else archived) date
+    captions: bool | None = None  # True: only articles with a caption; False: only without
+
+    def __bool__(self) -> bool:
+        return any(value not in (None, ()) for value in self.__dict__.values())
+
+    def describe(self) -> str:
+        """E.g. " on site aljazeera published since 2026-01-01", for the ranking notice."""
+        parts = [f" on site {' or '.join(self.sites)}" if self.sites else "",
+                 f" in section {' or '.join(self.sections)}" if self.sections else "",
+                 f" published since {self.since}" if self.since else "",
+                 f" published until {self.until}" if self.until else "",
+                 f" published in {self.month}" if self.month else "",
+                 f" in language {self.language}" if self.language else "",
+                 {True: " with captions", False: " without captions", None: ""}[self.captions]]
+        return "".join(parts)
+
+
+MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+def checked_filters(filters: Filters) -> Filters:
+    """`filters` with its dates checked (UsageError, one line, for a date that is not ISO)."""
+    for name in ("since", "until"):
+        value = getattr(filters, name)
+        if value:
+            try:
+                datetime.fromisoformat(value)
+            except ValueError:
+                raise UsageError(f"{name} is not an ISO date: {value[:40]!r} (e.g. 2026-11-01)") from None
+    if filters.month and not MONTH.fullmatch(filters.month):
+        raise UsageError(f"month is not YYYY-MM: {filters.month[:40]!r}")
+    return filters
 
 
 # FTS5 cannot prune by score: `ORDER BY bm25() LIMIT 20` scores every match, so a common word costs as many
@@ -181,82 +247,181 @@ class Ranking:
                 f"archived of {total} matches; older ones were not examined")
 
 
-class SearchResults(list):
-    """The hits (a list of SearchHit, best first) and their `ranking`."""
+SORTS = ("relevance", "date")
+MAX_LIMIT = 1000  # hits per call: a page of results, not a dump (that is `export --query`)
+MAX_OFFSET = 100_000  # how deep paging goes
+FACETS = ("site", "section", "month", "language", "captions")
+DATE_OF = "COALESCE(NULLIF(a.published, ''), a.fetched_at)"  # the article's date: published, else archived
 
-    def __init__(self, hits: list[SearchHit], ranking: Ranking) -> None:
+
+class SearchResults(list):
+    """The hits (a list of SearchHit, best first) and their `ranking`; `facets` when asked for:
+    {facet: [(value, count), ...]} over every ranked match (site, section, month, language, captions)."""
+
+    def __init__(self, hits: list[SearchHit], ranking: Ranking, query: Query | None = None,
+                 facets: dict[str, list[tuple]] | None = None) -> None:
         super().__init__(hits)
         self.ranking = ranking
+        self.query = query
+        self.facets = facets or {}
 
 
 def search(
     conn: sqlite3.Connection,
-    query: str,
+    query: str | Query,
     *,
     site: str | None = None,
     since: str | None = None,
     limit: int = 20,
     window: int | None = DEFAULT_WINDOW,
     exhaustive: bool = False,
+    filters: Filters | None = None,
+    sort: str = "relevance",
+    offset: int = 0,
+    facets: bool = False,
 ) -> SearchResults:
-    """Ranked hits (best first), each with a snippet of its published text around the matched words.
+    """Ranked hits (best first, or newest first with sort="date"), each with a snippet of its published
+    text around the matched words. `query` follows the syntax of `archive.query`; `filters` narrow it
+    further (`site` and `since` are shorthands for two of them); `offset` skips hits for paging.
 
     bm25 ranks the `window` most recently archived matches that pass the filters (`exhaustive=True` or
     `window=None`: every match, at a cost that grows with the matches); `.ranking` says which were ranked.
     """
-    expression = match_expression(query)
+    parsed = parse_query(query) if isinstance(query, str) else query
+    check_paging(limit, offset, sort)
     if window is not None and window < 1:
         raise UsageError("the search window must be 1 or more matches")
+    filters = merged_filters(parsed, filters or Filters(), site, since)
+    expression = match_expression(parsed)
     window = None if exhaustive else window
-    rows, ranking = ranked_ids(conn, expression, site, since, limit, window)
+    scan = candidate_scan(conn, expression, filters, window)
+    rows, ranking = ranked_ids(conn, scan, filters, limit, offset, sort)
     if not ranking.complete:
         matches, more = count_matches(conn, expression)
         ranking = replace(ranking, matches=matches, more=more)
-    return SearchResults([hit(conn, query, article_id, rank) for article_id, rank in rows], ranking)
+    counts = facet_counts(conn, scan) if facets else None
+    return SearchResults([hit(conn, parsed, article_id, rank) for article_id, rank in rows], ranking, parsed, counts)
 
 
-def ranked_ids(conn: sqlite3.Connection, expression: str, site: str | None, since: str | None, limit: int,
-               window: int | None) -> tuple[list[tuple[int, float]], Ranking]:
-    """(id, rank) of the best `limit` among the matches scored, and what was scored."""
+def check_paging(limit: int, offset: int, sort: str) -> None:
+    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise UsageError(f"the number of hits must be between 1 and {MAX_LIMIT:,} (got {str(limit)[:30]})")
+    if not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+        raise UsageError(f"the offset must be between 0 and {MAX_OFFSET:,} (got {str(offset)[:30]})")
+    if sort not in SORTS:
+        raise UsageError(f"unknown sort {sort[:30]!r}; choose one of {', '.join(SORTS)}")
+
+
+def merged_filters(parsed: Query, filters: Filters, site: str | None, since: str | None) -> Filters:
+    """The query's site:/section: joined with the other filters (a site named in both must be both)."""
+    sites = tuple(dict.fromkeys(s for s in (*filters.sites, *([site] if site else ()), *parsed.sites)))
+    sections = tuple(dict.fromkeys((*filters.sections, *parsed.sections)))
+    return checked_filters(replace(filters, sites=sites, sections=sections, since=since or filters.since))
+
+
+@dataclass(frozen=True)
+class Scan:
+    """The statement selecting (id, rank) of the matches that are ranked, and what bounded it."""
+
+    sql: str
+    params: list
+    window: int | None
+    scan_cut: bool
+
+
+def candidate_scan(conn: sqlite3.Connection, expression: str, filters: Filters, window: int | None) -> Scan:
     where, params, scan_cut = "articles_fts MATCH ?", [expression], False
-    if (site or since) and window:  # bounds on ids: exhaustive ranking makes no assumption on them
-        low = first_id_archived_since(conn, since) if since else 0
+    if filters and window:  # bounds on ids: exhaustive ranking makes no assumption on them
+        low = first_id_archived_since(conn, filters.since) if filters.since else 0
         low, scan_cut = scan_floor(conn, expression, low)
         where += " AND articles_fts.rowid >= ?"
         params.append(low)
     # Inside the scan, so a window holds `window` matches that pass the filters.
-    if site:  # the site's ids from the covering index (site, fetched_at): no row lookup per match
-        where += " AND +articles_fts.rowid IN (SELECT id FROM articles WHERE site = ?"
-        params.append(site)
+    if filters.sites:  # the sites' ids from the covering index (site, fetched_at): no row lookup per match
+        where += f" AND +articles_fts.rowid IN (SELECT id FROM articles WHERE site IN ({marks(filters.sites)})"
+        params += filters.sites
         if window:  # fetched_at >= first_seen, which grows with the id: only the ids of the scan
             where += (" AND fetched_at >= COALESCE((SELECT first_seen FROM articles WHERE id >= ? ORDER BY id LIMIT 1),"
                       " '') AND id >= ?")
             params += [low, low]
         where += ")"
-    if since:
-        where += (" AND EXISTS (SELECT 1 FROM articles a WHERE a.id = articles_fts.rowid"
-                  " AND COALESCE(a.published, a.fetched_at) >= ?)")
-        params.append(since)
-    scan = f"SELECT rowid AS id, bm25(articles_fts, {BM25_WEIGHTS}) AS rank FROM articles_fts WHERE {where}"
+    conditions, values = row_conditions(filters)
+    if conditions:
+        where += f" AND EXISTS (SELECT 1 FROM articles a WHERE a.id = articles_fts.rowid AND {' AND '.join(conditions)})"
+        params += values
+    sql = f"SELECT rowid AS id, bm25(articles_fts, {BM25_WEIGHTS}) AS rank FROM articles_fts WHERE {where}"
     if window:
-        scan += " ORDER BY rowid DESC LIMIT ?"
+        sql += " ORDER BY rowid DESC LIMIT ?"
         params.append(window)
+    return Scan(sql, params, window, scan_cut)
+
+
+def marks(values: tuple) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def row_conditions(filters: Filters) -> tuple[list[str], list]:
+    """Conditions on `articles a` for the filters that need the article's row (all but the sites)."""
+    conditions, params = [], []
+    if filters.sections:
+        conditions.append(f"a.section IN ({marks(filters.sections)})")
+        params += filters.sections
+    if filters.since:
+        conditions.append(f"{DATE_OF} >= ?")
+        params.append(filters.since)
+    if filters.until:
+        bare_date = len(filters.until) == 10  # a bare date: everything on that day too
+        conditions.append(f"{DATE_OF} < ?" if bare_date else f"{DATE_OF} <= ?")
+        params.append((date.fromisoformat(filters.until) + timedelta(days=1)).isoformat() if bare_date else filters.until)
+    if filters.month:
+        conditions.append(f"substr({DATE_OF}, 1, 7) = ?")
+        params.append(filters.month)
+    if filters.language:
+        conditions.append("a.language = ?")
+        params.append(filters.language)
+    if filters.captions is not None:
+        conditions.append(("" if filters.captions else "NOT ") + "EXISTS (SELECT 1 FROM captions c WHERE c.article_id = a.id)")
+    return conditions, params
+
+
+def ranked_ids(conn: sqlite3.Connection, scan: Scan, filters: Filters, limit: int, offset: int,
+               sort: str) -> tuple[list[tuple[int, float]], Ranking]:
+    """(id, rank) of the hits `offset` to `offset + limit` among the matches scored, and what was scored."""
+    window = scan.window
     # Counting in the ranking statement (count(*) OVER ()) buffers every scored row: twice the time of an
     # exhaustive top-N sort, which a second walk without scoring avoids (unless it needs a row per match).
-    count_apart = window is None and not since
+    count_apart = window is None and not row_conditions(filters)[0] and sort == "relevance"
     over = "" if count_apart else ", count(*) OVER ()"
-    rows = conn.execute(f"SELECT id, rank{over} FROM ({scan}) ORDER BY rank LIMIT ?", [*params, limit]).fetchall()
-    if count_apart:
-        ranked = conn.execute(f"SELECT count(*) FROM articles_fts WHERE {where}", params).fetchone()[0]
+    if sort == "date":  # newest first: the article's date needs its row
+        sql = (f"SELECT s.id, s.rank{over} FROM ({scan.sql}) s JOIN articles a ON a.id = s.id"
+               f" ORDER BY {DATE_OF} DESC, s.id DESC LIMIT ? OFFSET ?")
     else:
-        ranked = rows[0][2] if rows else 0
-    if scan_cut and ranked == window:
-        scan_cut = False  # the window filled up before the scan's end: the window, not the scan, cut
-    return [(r[0], r[1]) for r in rows], Ranking(ranked, window, scan_cut, filter_text(site, since))
+        sql = f"SELECT id, rank{over} FROM ({scan.sql}) ORDER BY rank LIMIT ? OFFSET ?"
+    rows = conn.execute(sql, [*scan.params, limit, offset]).fetchall()
+    if count_apart:
+        ranked = conn.execute(f"SELECT count(*) FROM ({scan.sql})", scan.params).fetchone()[0]
+    elif rows:
+        ranked = rows[0][2]
+    else:  # a page past the last hit: count without the page
+        ranked = conn.execute(f"SELECT count(*) FROM ({scan.sql})", scan.params).fetchone()[0] if offset else 0
+    scan_cut = scan.scan_cut and ranked != window  # the window filled up before the scan's end: the window cut
+    return [(r[0], r[1]) for r in rows], Ranking(ranked, window, scan_cut, filters.describe())
 
 
-def filter_text(site: str | None, since: str | None) -> str:
-    return (f" on site {site}" if site else "") + (f" published since {since}" if since else "")
+def facet_counts(conn: sqlite3.Connection, scan: Scan) -> dict[str, list[tuple]]:
+    """How many of the ranked matches fall in each site, section, month, language and caption state."""
+    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    rows = conn.execute(
+        f"SELECT a.site, a.section, substr({DATE_OF}, 1, 7), a.language,"
+        f" EXISTS (SELECT 1 FROM captions c WHERE c.article_id = a.id)"
+        f" FROM ({scan.sql}) s JOIN articles a ON a.id = s.id", scan.params)
+    for row in rows:
+        for name, value in zip(FACETS, row):
+            if value not in (None, ""):
+                counts[name][bool(value) if name == "captions" else value] += 1
+    ordered = {name: sorted(counter.items(), key=lambda item: (-item[1], str(item[0]))) for name, counter in counts.items()}
+    ordered["month"].sort(key=lambda item: item[0], reverse=True)  # months read as a calendar, newest first
+    return ordered
 
 
 def scan_floor(conn: sqlite3.Connection, expression: str, low: int) -> tuple[int, bool]:
@@ -301,9 +466,19 @@ def first_id_archived_since(conn: sqlite3.Connection, since: str) -> int:
     return low
 
 
-def hit(conn: sqlite3.Connection, query: str, article_id: int, rank: float) -> SearchHit:
-    """A hit with its snippet: texts are read for the hits only, never for every match."""
-    url, site, title, published, lead, body = conn.execute(
-        "SELECT url, site, title, published, lead, body FROM articles WHERE id = ?", (article_id,)).fetchone()
+CLUSTER_SHOWN = 20  # other articles of a near-duplicate cluster listed with a hit
+
+
+def hit(conn: sqlite3.Connection, query: Query, article_id: int, rank: float) -> SearchHit:
+    """A hit with its snippet and its near-duplicates: texts are read for the hits only, never for every match."""
+    url, site, title, published, lead, body, section, language, fetched_at, cluster_id = conn.execute(
+        "SELECT url, site, title, published, lead, body, section, language, fetched_at, cluster_id"
+        " FROM articles WHERE id = ?", (article_id,)).fetchone()
     captions = [c for (c,) in conn.execute("SELECT text FROM captions WHERE article_id = ? ORDER BY id", (article_id,))]
-    return SearchHit(article_id, url, site, title, published, snippet(query, [body, lead, title, *captions]), rank)
+    also_on = []
+    if cluster_id is not None:
+        also_on = [{"id": i, "site": s, "title": t} for i, s, t in conn.execute(
+            "SELECT id, site, title FROM articles WHERE cluster_id = ? AND id != ? ORDER BY id LIMIT ?",
+            (cluster_id, article_id, CLUSTER_SHOWN))]
+    return SearchHit(article_id, url, site, title, published, snippet(query, [body, lead, title, *captions]), rank,
+                     section, language, fetched_at, also_on)

@@ -15,7 +15,12 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
-from crawler.arabic import EASTERN_DIGITS, LETTER_FOLDS, TASHKEEL, tokens
+from typing import TYPE_CHECKING
+
+from crawler.arabic import EASTERN_DIGITS, LETTER_FOLDS, TASHKEEL
+
+if TYPE_CHECKING:
+    from archive.query import Query
 
 # Characters that normalise away inside a word: tashkeel, tatweel and invisible controls.
 INWORD = TASHKEEL.pattern[1:-1] + "\u0640\u200b-\u200f\u202a-\u202e\u2066-\u2069\u061c\ufeff\u00ad"
@@ -43,23 +48,33 @@ def spelling_pattern(normalised: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def query_pattern(query: str) -> re.Pattern[str] | None:
-    """One regex for every term of a query: the term as written, or a proclitic group + its light stem."""
+def query_pattern(query: "str | Query") -> re.Pattern[str] | None:
+    """One regex for every term a query looks for: a word as written or a proclitic group + its light stem,
+    a prefix followed by any letters, each word of a phrase. None for a query that cannot be read (its
+    error is the search's to report) or looks for nothing. The parser bounds the terms, so the regex too."""
     from archive.fts import PROCLITICS, light_stem  # fts imports this module
+    from archive.query import parse
 
-    terms = tokens(query)
-    if not terms:
+    try:
+        parsed = parse(query) if isinstance(query, str) else query
+    except ValueError:
         return None
     prefixes = "|".join(spelling_pattern(p) + f"[{INWORD}]*" for p in PROCLITICS)
-    alternatives = []
-    for term in terms:
-        alternatives.append(spelling_pattern(term))
-        alternatives.append(f"(?:{prefixes})?{spelling_pattern(light_stem(term))}")
+    alternatives: dict[str, None] = {}  # ordered and without repeats: a phrase may repeat a word
+    for term in parsed.wanted:
+        for i, word in enumerate(term.words):
+            if term.prefix and i == len(term.words) - 1:
+                alternatives[f"(?:{prefixes})?{spelling_pattern(word)}{WORD_CHAR}*"] = None
+                continue
+            alternatives[spelling_pattern(word)] = None
+            alternatives[f"(?:{prefixes})?{spelling_pattern(light_stem(word))}"] = None
+    if not alternatives:
+        return None
     body = "|".join(f"(?:{a})" for a in alternatives)
     return re.compile(rf"(?<!{WORD_CHAR})(?:{body})[{INWORD}]*(?!{WORD_CHAR})", re.IGNORECASE)
 
 
-def snippet(query: str, texts: list[str | None], *, start: str = "[", end: str = "]",
+def snippet(query: "str | Query", texts: list[str | None], *, start: str = "[", end: str = "]",
             ellipsis: str = " … ", words: int = DEFAULT_WORDS) -> str:
     """About `words` published words around the densest matches of `query` in the first of `texts`
     (title, lead, body, captions...) that matches best, with matched words between `start` and `end`."""
