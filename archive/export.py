@@ -28,6 +28,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TextIO
 
+from archive.fts import Filters
 from crawler.errors import UsageError
 
 FORMATS = ("jsonl", "csv", "parquet")
@@ -121,22 +122,30 @@ def export_articles(
     include_versions: bool = False,
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    query: str | None = None,
+    filters: Filters | None = None,
+    max_rows: int | None = None,
 ) -> ExportResult:
     """Write the (filtered) current articles to `out` and a dataset card beside it.
 
     `since`/`until` are ISO dates or datetimes compared with COALESCE(published, fetched_at);
-    both bounds are inclusive and a bare-date `until` covers that whole day. `progress` is
-    called with the running row count after each batch. The file appears only when complete.
+    both bounds are inclusive and a bare-date `until` covers that whole day. `query` (the syntax
+    of `archive.query`) and `filters` (sections, month, language, captions, sites) keep every
+    article a search with them matches: the result set of a search, recorded in the card.
+    `max_rows` stops after that many rows (the card says so). `progress` is called with the
+    running row count after each batch. The file appears only when complete.
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     date_filters(since, until)  # refuse a bad date before creating anything
+    selection = Selection.of(query, filters, site)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     columns = list(ARTICLE_COLUMNS) + (["versions"] if include_versions else [])
-    batches = iter_article_batches(conn, site, since, until, include_versions, batch_size)
+    batches = iter_article_batches(conn, site, since, until, include_versions, batch_size, selection, max_rows)
     tally = CardTally()
-    filters = {"site": site, "since": since, "until": until, "include_versions": include_versions}
+    filters = {"site": site, "since": since, "until": until, "include_versions": include_versions,
+               **selection.card_entries(), "max_rows": max_rows}
     cards: list[dict[str, Any]] = []
 
     def card_for(rows: int) -> dict[str, Any]:
@@ -222,15 +231,22 @@ def iter_article_batches(
     until: str | None,
     include_versions: bool,
     batch_size: int,
+    selection: Selection | None = None,
+    max_rows: int | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
     """Lists of at most `batch_size` export rows, in id order, children attached."""
     conditions, params = date_filters(since, until)
     if site:
         conditions.insert(0, "a.site = ?")
         params.insert(0, site)
+    if selection:
+        more, values = selection.conditions()
+        conditions += more
+        params += values
     select = ", ".join(f"{expr} AS {name}" for name, (expr, _) in ARTICLE_COLUMNS.items())
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    cursor = conn.execute(f"SELECT {select} FROM articles a{where} ORDER BY a.id", params)
+    limit = " LIMIT ?" if max_rows else ""
+    cursor = conn.execute(f"SELECT {select} FROM articles a{where} ORDER BY a.id{limit}", [*params, *([max_rows] if max_rows else [])])
     names = [d[0] for d in cursor.description]
     try:
         while chunk := cursor.fetchmany(batch_size):
@@ -239,6 +255,55 @@ def iter_article_batches(
             yield rows
     finally:
         cursor.close()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The articles a search selects: every match of its query (no ranking window: all of them), narrowed
+    by the query's site:/section: and the search's filters."""
+
+    query: str | None
+    expression: str | None
+    filters: Filters
+
+    @classmethod
+    def of(cls, query: str | None, filters: Filters | None, site: str | None) -> "Selection":
+        from archive.fts import checked_filters, match_expression, parse_query
+
+        filters = checked_filters(filters or Filters())
+        if not query:
+            return cls(None, None, filters)
+        parsed = parse_query(query)  # UsageError, one line, for a query that cannot be read
+        merged = Filters(**{**filters.__dict__, "sites": tuple(dict.fromkeys((*filters.sites, *parsed.sites))),
+                            "sections": tuple(dict.fromkeys((*filters.sections, *parsed.sections)))})
+        return cls(query, match_expression(parsed), merged)
+
+    def __bool__(self) -> bool:
+        return bool(self.expression or self.filters)
+
+    def conditions(self) -> tuple[list[str], list]:
+        from archive.fts import row_conditions
+
+        conditions, params = [], []
+        if self.expression:
+            conditions.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(self.expression)
+        if self.filters.sites:
+            conditions.append(f"a.site IN ({', '.join('?' for _ in self.filters.sites)})")
+            params += self.filters.sites
+        # since/until are the export's own (date_filters): the search's other filters are read here
+        more, values = row_conditions(Filters(**{**self.filters.__dict__, "sites": (), "since": None, "until": None}))
+        return conditions + more, params + values
+
+    def card_entries(self) -> dict[str, Any]:
+        """What the dataset card records about the search (empty for a plain export)."""
+        if not self:
+            return {}
+        f = self.filters
+        entries = {"query": self.query, "query_expression": self.expression, "sites": list(f.sites) or None,
+                   "sections": list(f.sections) or None, "month": f.month, "language": f.language,
+                   "captions": f.captions}
+        return {key: value for key, value in entries.items() if value is not None}
 
 
 def article_row(row: dict[str, Any]) -> dict[str, Any]:

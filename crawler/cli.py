@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--until", help="published (or fetched) on or before this ISO date")
     export.add_argument("--out", type=Path, help="output file (default articles[-SITE]-DATE.FORMAT)")
     export.add_argument("--versions", action="store_true", help="include every earlier version's text")
+    export.add_argument("--query", help="only the articles this search matches (the syntax of `search`)")
     export.set_defaults(handler=cmd_export)
 
     stats = with_db(commands.add_parser("stats", help="articles per site/day/section, runs, fill-rates, health"))
@@ -286,7 +287,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         result = export_articles(
             conn, args.out or default_export_path(args.format, args.site), args.format, site=args.site,
-            since=args.since, until=args.until, include_versions=args.versions, progress=progress,
+            since=args.since, until=args.until, include_versions=args.versions, progress=progress, query=args.query,
         )
     finally:
         conn.close()

@@ -242,3 +242,38 @@ def test_schema_md_has_example_queries_that_run(conn, ids):
     assert sorted(row[0] for row in by_topic["cluster"]) == [ids["a1"], ids["b1"]]
     assert [row[0] for row in by_topic["versions"]] == [1, 2]
     assert {row[0] for row in by_topic["search"]} == {ids["a1"], ids["b1"]}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_export_query_takes_away_a_search_result_set_with_the_query_in_its_card(conn, ids, tmp_path, fmt):
+    """`export --query`: every article the search matches (the syntax of `search`), the query in the card."""
+    result = export_articles(conn, tmp_path / f"q.{fmt}", fmt, query='"دير الزور" OR بورصة -لندن')
+    assert {int(row["id"]) for row in READERS[fmt](result.path)} == {ids["a1"], ids["a2"]}
+    card = json.loads(result.card_path.read_text(encoding="utf-8"))
+    assert card["filters"]["query"] == '"دير الزور" OR بورصة -لندن' and card["rows"] == 2
+    assert '"دير الزور" OR بورصة -لندن' in result.card_markdown_path.read_text(encoding="utf-8")
+
+
+def test_export_query_reads_site_and_section_and_the_search_filters(conn, ids, tmp_path):
+    from archive.fts import Filters
+
+    def exported(**kwargs) -> set[int]:
+        return {row["id"] for row in read_jsonl(export_articles(conn, tmp_path / "q.jsonl", "jsonl", **kwargs).path)}
+
+    assert exported(query="الزور site:bbc_arabic") == {ids["b1"]}
+    assert exported(query="الزور OR الاسهم section:اقتصاد") == {ids["a2"]}
+    assert exported(query="الزور", filters=Filters(captions=True, month="2026-11")) == {ids["a1"], ids["b1"]}
+    assert exported(query="الزور", max_rows=1) == {ids["a1"]}
+    with pytest.raises(ValueError, match="OR needs a word"):
+        export_articles(conn, tmp_path / "bad.jsonl", "jsonl", query="الزور OR")
+
+
+def test_cli_export_query(tmp_path, ids):
+    from tests.conftest import run_cli
+
+    out = tmp_path / "q.csv"
+    result = run_cli("export", "--db", str(tmp_path / "archive.db"), "--format", "csv", "--query", "بورصة", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert [int(row["id"]) for row in read_csv(out)] == [ids["a2"]]
+    bad = run_cli("export", "--db", str(tmp_path / "archive.db"), "--format", "csv", "--query=-بورصة", "--out", str(out))
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ") and bad.stderr.count("\n") == 1
