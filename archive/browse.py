@@ -61,7 +61,7 @@ def metadata(database: str = "archive") -> dict[str, Any]:
     """Datasette metadata for an archive served under the name `database` (see metadata.toml)."""
     spec = tomllib.loads(METADATA_FILE.read_text(encoding="utf-8"))
     base = database_url(database)
-    links = {"{search_url}": html.escape(base + "/search"), "{articles_url}": html.escape(base + "/articles"),
+    links = {"{search_url}": html.escape(base + "/-/search"), "{articles_url}": html.escape(base + "/articles"),
              "{charts_url}": html.escape(base + "/-/charts")}
     instance, db = spec["instance"], spec["database"]
     for section in (instance, db):

@@ -279,10 +279,12 @@ def search(
     sort: str = "relevance",
     offset: int = 0,
     facets: bool = False,
+    marks: tuple[str, str] = ("[", "]"),
 ) -> SearchResults:
     """Ranked hits (best first, or newest first with sort="date"), each with a snippet of its published
     text around the matched words. `query` follows the syntax of `archive.query`; `filters` narrow it
-    further (`site` and `since` are shorthands for two of them); `offset` skips hits for paging.
+    further (`site` and `since` are shorthands for two of them); `offset` skips hits for paging;
+    `marks` go around the matched words of a snippet.
 
     bm25 ranks the `window` most recently archived matches that pass the filters (`exhaustive=True` or
     `window=None`: every match, at a cost that grows with the matches); `.ranking` says which were ranked.
@@ -300,7 +302,8 @@ def search(
         matches, more = count_matches(conn, expression)
         ranking = replace(ranking, matches=matches, more=more)
     counts = facet_counts(conn, scan) if facets else None
-    return SearchResults([hit(conn, parsed, article_id, rank) for article_id, rank in rows], ranking, parsed, counts)
+    hits = [hit(conn, parsed, article_id, rank, marks) for article_id, rank in rows]
+    return SearchResults(hits, ranking, parsed, counts)
 
 
 def check_paging(limit: int, offset: int, sort: str) -> None:
@@ -338,7 +341,7 @@ def candidate_scan(conn: sqlite3.Connection, expression: str, filters: Filters, 
         params.append(low)
     # Inside the scan, so a window holds `window` matches that pass the filters.
     if filters.sites:  # the sites' ids from the covering index (site, fetched_at): no row lookup per match
-        where += f" AND +articles_fts.rowid IN (SELECT id FROM articles WHERE site IN ({marks(filters.sites)})"
+        where += f" AND +articles_fts.rowid IN (SELECT id FROM articles WHERE site IN ({placeholders(filters.sites)})"
         params += filters.sites
         if window:  # fetched_at >= first_seen, which grows with the id: only the ids of the scan
             where += (" AND fetched_at >= COALESCE((SELECT first_seen FROM articles WHERE id >= ? ORDER BY id LIMIT 1),"
@@ -356,7 +359,7 @@ def candidate_scan(conn: sqlite3.Connection, expression: str, filters: Filters, 
     return Scan(sql, params, window, scan_cut)
 
 
-def marks(values: tuple) -> str:
+def placeholders(values: tuple) -> str:
     return ", ".join("?" for _ in values)
 
 
@@ -364,7 +367,7 @@ def row_conditions(filters: Filters) -> tuple[list[str], list]:
     """Conditions on `articles a` for the filters that need the article's row (all but the sites)."""
     conditions, params = [], []
     if filters.sections:
-        conditions.append(f"a.section IN ({marks(filters.sections)})")
+        conditions.append(f"a.section IN ({placeholders(filters.sections)})")
         params += filters.sections
     if filters.since:
         conditions.append(f"{DATE_OF} >= ?")
@@ -469,7 +472,8 @@ def first_id_archived_since(conn: sqlite3.Connection, since: str) -> int:
 CLUSTER_SHOWN = 20  # other articles of a near-duplicate cluster listed with a hit
 
 
-def hit(conn: sqlite3.Connection, query: Query, article_id: int, rank: float) -> SearchHit:
+def hit(conn: sqlite3.Connection, query: Query, article_id: int, rank: float,
+        marks: tuple[str, str] = ("[", "]")) -> SearchHit:
     """A hit with its snippet and its near-duplicates: texts are read for the hits only, never for every match."""
     url, site, title, published, lead, body, section, language, fetched_at, cluster_id = conn.execute(
         "SELECT url, site, title, published, lead, body, section, language, fetched_at, cluster_id"
@@ -480,5 +484,5 @@ def hit(conn: sqlite3.Connection, query: Query, article_id: int, rank: float) ->
         also_on = [{"id": i, "site": s, "title": t} for i, s, t in conn.execute(
             "SELECT id, site, title FROM articles WHERE cluster_id = ? AND id != ? ORDER BY id LIMIT ?",
             (cluster_id, article_id, CLUSTER_SHOWN))]
-    return SearchHit(article_id, url, site, title, published, snippet(query, [body, lead, title, *captions]), rank,
-                     section, language, fetched_at, also_on)
+    text = snippet(query, [body, lead, title, *captions], start=marks[0], end=marks[1])
+    return SearchHit(article_id, url, site, title, published, text, rank, section, language, fetched_at, also_on)

@@ -1,14 +1,21 @@
 """Datasette plugin for browsing the archive: read-only connections, Arabic search functions, metadata,
-a page per article that reads like news (`/DB/-/article/ID`) and charts (`/DB/-/charts`).
+the search page (`/DB/-/search`, its export `/DB/-/search/export`), a page per article that reads like
+news (`/DB/-/article/ID`), charts (`/DB/-/charts`), and a Content-Security-Policy on every response.
 
 Loaded with `--plugins-dir` (templates with `--template-dir`) by archive/browse.py:serve_command.
 """
 from __future__ import annotations
 
+import base64
 import copy
 import functools
+import hashlib
+import io
+import re
 import sqlite3
 import sys
+import tempfile
+import zipfile
 from pathlib import Path
 
 from datasette import hookimpl
@@ -21,11 +28,16 @@ except ImportError:  # started outside the checkout: the plugin lives at archive
     sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
     from archive import browse
 
+from datasette.utils import sqlite_timelimit
+
+from archive.export import FORMATS, export_articles
 from archive.fts import match_expression
 from archive.reading import json_list, load_article
 from archive.report import archive_charts, charts_fragment
+from archive.searchpage import SearchForm, SearchPage, http_url, search_page
 from archive.snippets import snippet
 from crawler.arabic import normalize
+from crawler.errors import UsageError
 
 MATCH_NOTHING = '""'  # an empty FTS5 phrase: a blank query finds nothing instead of failing
 SNIPPET_START, SNIPPET_END = "\ue000", "\ue001"  # set by arabic_snippet() in the `search` query
@@ -87,13 +99,16 @@ def article_url(datasette, database: str, article_id: int) -> str:
     return datasette.urls.database(database) + f"/-/article/{article_id}"
 
 
+def list_item(item: str, links: bool) -> str:
+    link = http_url(item) if links else None  # only http(s) becomes a link: never javascript: or data:
+    if link:
+        return f'<li><a href="{escape(link)}" rel="noreferrer nofollow">{escape(item)}</a></li>'
+    return f"<li>{escape(item)}</li>"
+
+
 def list_cell(items: list[str], links: bool = False) -> Markup:
     """A JSON list column (authors, tags, images) as a list, not as a JSON string."""
-    if links:
-        rendered = (f'<li><a href="{escape(item)}" rel="noreferrer">{escape(item)}</a></li>' for item in items)
-    else:
-        rendered = (f"<li>{escape(item)}</li>" for item in items)
-    return Markup(f'<ul class="archive-list">{"".join(rendered)}</ul>')
+    return Markup(f'<ul class="archive-list">{"".join(list_item(item, links) for item in items)}</ul>')
 
 
 @hookimpl
@@ -123,9 +138,14 @@ def archive_database(datasette, request):
     return name, datasette.get_database(name)
 
 
+MAX_ROWID = 2**63 - 1  # SQLite's largest rowid: a longer id names no article (and would not bind)
+
+
 async def article_page(datasette, request):
     name, db = archive_database(datasette, request)
     article_id = int(request.url_vars["id"])
+    if article_id > MAX_ROWID:
+        raise NotFound(f"no article {request.url_vars['id'][:30]}")
     article = await db.execute_fn(lambda conn: load_article(conn, article_id))
     if article is None:
         raise NotFound(f"no article {article_id}")
@@ -141,9 +161,153 @@ async def charts_page(datasette, request):
     return Response.html(await datasette.render_template("charts.html", context, request=request))
 
 
+PAGE_EXPORT_MAX = 10_000  # articles one download from the page carries; `export --query` has no bound
+TIME_LIMIT_MESSAGE = ("the search took longer than {seconds:g} s, the limit of this server: narrow it "
+                      "(a rarer word, site:, a date range) or rank the newest matches only")
+
+
+def time_limit_ms(datasette) -> int:
+    return int(datasette.setting("sql_time_limit_ms"))
+
+
+def search_args(request) -> dict[str, str]:
+    return {name: request.args.get(name, "") for name in request.args}
+
+
+async def search_room(datasette, request):
+    """The Arabic search page: query box, count, pages, facets, date range, sort, hits, export links."""
+    name, db = archive_database(datasette, request)
+    base = datasette.urls.database(name) + "/-/search"
+    limit = time_limit_ms(datasette)
+    try:
+        form = SearchForm.from_args(search_args(request))
+    except UsageError as error:
+        form, problem = SearchForm(), str(error)
+    else:
+        problem = None
+
+    def build(conn):
+        with sqlite_timelimit(conn, limit):
+            return search_page(conn, form, base, base + "/export")
+
+    if problem:
+        page = SearchPage(form, error=problem)
+    else:
+        try:
+            page = await db.execute_fn(build)
+        except sqlite3.OperationalError as error:
+            if "interrupted" not in str(error):
+                raise
+            page = SearchPage(form, error=TIME_LIMIT_MESSAGE.format(seconds=limit / 1000))
+    context = {"database": name, "page": page, "search_url": base, "export_max": PAGE_EXPORT_MAX}
+    html = await datasette.render_template("search.html", context, request=request)
+    return Response.html(html, status=400 if page.error else 200)
+
+
+async def search_export(datasette, request):
+    """The page's result set as a zip: the data file (JSONL, CSV or Parquet) and its dataset card."""
+    name, db = archive_database(datasette, request)
+    fmt = request.args.get("format", "")
+    try:
+        form = SearchForm.from_args(search_args(request))
+        if fmt not in FORMATS:
+            raise UsageError(f"format is one of {', '.join(FORMATS)}")
+        if not form.q:
+            raise UsageError("nothing to export: the search has no query")
+    except UsageError as error:
+        return Response.text(f"error: {error}\n", status=400)
+
+    def build(conn) -> bytes:
+        filters = form.filters()
+        with tempfile.TemporaryDirectory() as tmp:
+            result = export_articles(conn, Path(tmp) / f"search.{fmt}", fmt, since=filters.since, until=filters.until,
+                                     query=form.q, filters=filters, max_rows=PAGE_EXPORT_MAX)
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for path in (result.path, result.card_path, result.card_markdown_path):
+                    archive.write(path, path.name)
+            return buffer.getvalue()
+
+    try:
+        body = await db.execute_fn(build)
+    except UsageError as error:
+        return Response.text(f"error: {error}\n", status=400)
+    return Response(body, content_type="application/zip",
+                    headers={"content-disposition": f'attachment; filename="search-{fmt}.zip"'})
+
+
 @hookimpl
 def register_routes():
     return [
+        (r"^/(?P<database>[^/]+)/-/search$", search_room),
+        (r"^/(?P<database>[^/]+)/-/search/export$", search_export),
         (r"^/(?P<database>[^/]+)/-/article/(?P<id>\d+)$", article_page),
         (r"^/(?P<database>[^/]+)/-/charts$", charts_page),
     ]
+
+
+@hookimpl
+def prepare_jinja2_environment(env) -> None:
+    env.filters["http_url"] = http_url  # templates link a URL from a page only when it is http(s)
+
+
+# ---------------------------------------------------------------- Content-Security-Policy
+# Every text shown comes from crawled pages; the templates escape it, and the policy is the second wall:
+# no script runs unless it is one of our files or one of Datasette's own fixed inline scripts (by hash),
+# nothing is loaded from elsewhere, no plugin objects, no framing, forms post only here.
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+JINJA = re.compile(r"{{|{%")
+
+
+def datasette_inline_script_hashes() -> list[str]:
+    """sha256 sources of the inline scripts in Datasette's templates that have no template code, and of
+    table.html's one-line flag in both its values."""
+    import datasette as package
+
+    scripts = []
+    for template in (Path(package.__file__).parent / "templates").glob("*.html"):
+        for body in INLINE_SCRIPT.findall(template.read_text(encoding="utf-8")):
+            if not JINJA.search(body):
+                scripts.append(body)
+            elif body.strip() == "DATASETTE_ALLOW_FACET = {{ datasette_allow_facet }};":
+                scripts += [body.replace("{{ datasette_allow_facet }}", value) for value in ("true", "false")]
+    return sorted({"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in scripts})
+
+
+@functools.lru_cache(maxsize=1)
+def content_security_policy() -> str:
+    return "; ".join([
+        "default-src 'none'",
+        "script-src 'self' " + " ".join(datasette_inline_script_hashes()),
+        "style-src 'self' 'unsafe-inline'",  # Datasette's templates set style attributes
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+    ])
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    policy = content_security_policy().encode()
+
+    def wrap(app):
+        async def with_policy(scope, receive, send):
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+
+            async def send_with_policy(message):
+                if message["type"] == "http.response.start":
+                    headers = [h for h in message.get("headers", []) if h[0].lower() != b"content-security-policy"]
+                    message = {**message, "headers": [*headers, (b"content-security-policy", policy),
+                                                      (b"x-content-type-options", b"nosniff")]}
+                await send(message)
+
+            return await app(scope, receive, send_with_policy)
+
+        return with_policy
+
+    return wrap
