@@ -142,7 +142,7 @@ def test_metadata_labels_tables_facets_and_hides_internals():
     assert db["tables"]["articles"]["facets"] == ["site", "section", {"date": "published"}, "status"]
     assert "published" in db["tables"]["articles"]["sortable_columns"]
     assert db["tables"]["signatures"]["hidden"] and db["tables"]["articles_fts_data"]["hidden"]
-    assert 'href="/news/search"' in meta["description_html"]
+    assert 'href="/news/-/search"' in meta["description_html"]
     assert not any(query.get("write") for query in db["queries"].values())
 
 
@@ -258,7 +258,7 @@ def test_script_title_is_shown_as_text(server):
 def test_index_page_links_to_the_search(server):
     status, page = get(server["base"] + "/")
     assert status == 200
-    assert 'href="/archive/search"' in page
+    assert 'href="/archive/-/search"' in page
     assert "articles_fts" not in page and "signatures" not in page
 
 

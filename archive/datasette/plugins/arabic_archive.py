@@ -102,7 +102,7 @@ def article_url(datasette, database: str, article_id: int) -> str:
 def list_item(item: str, links: bool) -> str:
     link = http_url(item) if links else None  # only http(s) becomes a link: never javascript: or data:
     if link:
-        return f'<li><a href="{escape(link)}" rel="noreferrer nofollow">{escape(item)}</a></li>'
+        return f'<li><a href="{escape(link)}" rel="noreferrer">{escape(item)}</a></li>'
     return f"<li>{escape(item)}</li>"
 
 
