@@ -9,7 +9,9 @@ article backfilled from up to three years before), 2% of the articles on a small
 are typical of a news archive, written as published (hamza, ة) so they go through normalisation like a
 user's: words at fixed frequency ranks of the pool's vocabulary (common: ranks 5-80, mid: 300-2000),
 rare words (the report numbers of the unique sentences), two words together, adjacent words, and
---site (a large and a small site) and --since (the last month, the last year) filters. Each query
+--site (a large and a small site) and --since (the last month, the last year) filters, and the
+query syntax (`archive.query`: OR, a "phrase", -word, prefix*). `--page` times what the served search
+page does instead (`archive.searchpage.search_page`: the 20 hits, the count, every facet). Each query
 runs once to warm the cache (its hits and ranking notice are printed), then `--repeats` times;
 figures per kind and overall; ratio = p95 of all timings in ms, target 100.
 """
@@ -30,6 +32,7 @@ from common import machine_line, ratio_line
 
 from archive.readonly import open_readonly
 from archive.fts import search
+from archive.searchpage import SearchForm, search_page
 
 TARGET_MS = 100.0
 DATE_CHUNK = 50_000
@@ -97,10 +100,16 @@ def typical_queries(pool: TextPool, n: int) -> list[Query]:
         Query("--site", at[9], site=SMALL_SITE),
         Query("--since", at[1], since=month), Query("--since", at[1], since=year),
         Query("--since", at[4], site=SMALL_SITE, since=year),
+        Query("syntax", f"{at[7]} OR {at[13]}"), Query("syntax", f'"{adjacent[0]}"'),
+        Query("syntax", f"{at[4]} -{at[0]}"), Query("syntax", f"{at[10][:4]}*"),
     ]
 
 
 def run(conn: sqlite3.Connection, query: Query, options: dict) -> list:
+    if options.get("page"):  # the served page: hits, count and facets, as /DB/-/search builds them
+        form = SearchForm(q=query.text, site=query.site or "", since=query.since or "", all="exhaustive" in options)
+        page = search_page(conn, form, "/archive/-/search", "/archive/-/search/export")
+        return page.hits
     return search(conn, query.text, site=query.site, since=query.since, **options)
 
 
@@ -122,11 +131,14 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build the archive in this directory and keep it")
     parser.add_argument("--window", type=int, help="search(window=...): matches ranked (default: search's own)")
     parser.add_argument("--all", action="store_true", help="search(exhaustive=True): rank every match")
+    parser.add_argument("--page", action="store_true", help="time the served search page (hits, count, facets)")
     args = parser.parse_args()
     print(machine_line())
     pool = text_pool()
     queries = typical_queries(pool, args.n)
     options = {"exhaustive": True} if args.all else {"window": args.window} if args.window else {}
+    if args.page:
+        options["page"] = True
     with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
         directory = args.keep or Path(tmp)
         directory.mkdir(parents=True, exist_ok=True)

@@ -224,3 +224,18 @@ def test_browser_shows_a_script_title_as_text_and_a_cluster_at_390_px(room, scre
     page = dom(room, page_url(room, q="document"))
     assert "&lt;script&gt;document.title" in page and "<title>pwned" not in page
     screenshot(room, page_url(room, q="أوبك"), screenshot_dir / "search-cluster-390.png", size="390,1400")
+
+
+def test_a_search_past_the_servers_time_limit_is_one_line_not_an_error_page(room):
+    """The page's SQL runs under the server's sql_time_limit_ms (here 1 ms, in-process, over the same file)."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from archive.browse import PLUGINS_DIR, TEMPLATES_DIR
+
+    datasette = Datasette([str(room["db"])], plugins_dir=str(PLUGINS_DIR), template_dir=str(TEMPLATES_DIR),
+                          settings={"sql_time_limit_ms": 1})
+    response = asyncio.run(datasette.client.get("/archive/-/search?" + urllib.parse.urlencode({"q": "النفط OR أسعار*"})))
+    assert response.status_code == 400 and "took longer than 0.001 s" in response.text
+    assert 'name="q"' in response.text and "Traceback" not in response.text
