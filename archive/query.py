@@ -70,7 +70,7 @@ def parse(text: str) -> Query:
     pieces = [piece for match in PIECE.finditer(text) if (piece := read_piece(match)) is not None]
     groups, excluded, sites, sections = join_groups(pieces)
     if not groups:
-        raise UsageError("the search query has no word to look for" + (" (only -words)" if excluded else ""))
+        raise UsageError("empty search query: no word to look for" + (" (only -words)" if excluded else ""))
     if len({*(t for g in groups for t in g), *excluded}) > MAX_TERMS:
         raise UsageError(f"the search query has more than {MAX_TERMS} different terms")
     return Query(tuple(dict.fromkeys(groups)), tuple(dict.fromkeys(excluded)), tuple(dict.fromkeys(sites)),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from archive.fts import DEFAULT_WINDOW, MAX_OFFSET, SORTS, Filters, SearchResults, search
@@ -55,6 +56,14 @@ def arabic_month(month: str) -> str:
     except ValueError:
         return month
     return eastern_digits(format_date(first, "MMMM y", locale="ar"))
+
+
+def language_name(code: str) -> str:
+    """`العربية` for ar, `الفارسية` for fa (CLDR); the code itself when CLDR does not know it."""
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name("ar") or code
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
 
 
 def http_url(url: Any) -> str | None:
@@ -227,8 +236,12 @@ def facet_lists(form: SearchForm, facets: dict[str, list[tuple]], base: str) -> 
             if name == "captions":
                 text, text_en = CAPTION_VALUES[value]
                 param = "yes" if value else "no"
+            elif name == "month":
+                text, text_en, param = arabic_month(value), value, value
+            elif name == "language":
+                text, text_en, param = language_name(str(value)), str(value), str(value)
             else:
-                text, text_en, param = (arabic_month(value), value, value) if name == "month" else (str(value), "", str(value))
+                text, text_en, param = str(value), "", str(value)
             active = getattr(form, name) == param
             values.append(FacetValue(text, text_en, eastern_digits(count), form.link(base, **{name: "" if active else param}), active))
         if values:
