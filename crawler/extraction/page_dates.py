@@ -20,6 +20,9 @@ from crawler.extraction.metadata import class_pattern
 from crawler.extraction.page import first_meta, jsonld_values, text_of
 
 TIME_DATETIMES = etree.XPath("//time[@datetime][not(ancestor::*[contains(@class,'related')])]/@datetime", smart_strings=False)
+ALL_TIME_DATETIMES = etree.XPath("//time/@datetime", smart_strings=False)
+PUBLISHED_METAS = ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "date", "dc.date.issued", "dc.date", "sailthru.date", "parsely-pub-date")
+UPDATED_METAS = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified")
 DATE_CANDIDATES = etree.XPath("//*[@class or @id or self::time]")
 
 
@@ -27,11 +30,7 @@ def structured_dates(tree, metas, jsonld, now) -> tuple[FoundDate | None, FoundD
     """(published, updated, source) from JSON-LD, meta tags and <time datetime>: no dateparser."""
     for source, published_values, updated_values in (
         ("json-ld", jsonld_values(jsonld, "datePublished"), jsonld_values(jsonld, "dateModified")),
-        (
-            "meta",
-            [first_meta(metas, k) for k in ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "publish-date", "date", "dc.date.issued", "dc.date", "sailthru.date", "parsely-pub-date")],
-            [first_meta(metas, k) for k in ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified")],
-        ),
+        ("meta", [first_meta(metas, k) for k in PUBLISHED_METAS], [first_meta(metas, k) for k in UPDATED_METAS]),
         ("time-tag", TIME_DATETIMES(tree)[:1], []),
     ):
         published = next((d for d in (parse_structured_date(v, now=now) for v in published_values if isinstance(v, str)) if d), None)
@@ -39,6 +38,18 @@ def structured_dates(tree, metas, jsonld, now) -> tuple[FoundDate | None, FoundD
             updated = next((d for d in (parse_structured_date(v, now=now) for v in updated_values if isinstance(v, str)) if d), None)
             return published, updated, source
     return None, None, None
+
+
+def page_zone(tree, metas, jsonld):
+    """The offset the page's own machine-readable dates carry (JSON-LD, meta, <time datetime>), or None:
+    the zone its dates printed without one are in, when the catalog does not name the site's."""
+    values = [*jsonld_values(jsonld, "datePublished"), *jsonld_values(jsonld, "dateModified"),
+              *(first_meta(metas, k) for k in PUBLISHED_METAS + UPDATED_METAS), *ALL_TIME_DATETIMES(tree)[:5]]
+    for value in values:
+        found = parse_structured_date(value) if isinstance(value, str) else None
+        if found and not found.naive:
+            return found.value.tzinfo
+    return None
 
 
 def date_elements(tree, h1) -> tuple[list, list]:
