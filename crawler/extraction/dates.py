@@ -22,6 +22,8 @@ from pathlib import Path
 from crawler.arabic import normalize
 
 DATA_FILE = Path(__file__).with_name("data") / "months.toml"
+WORDS_FILE = Path(__file__).with_name("data") / "date_words.toml"
+MAX_LEFTOVER_WORDS = 1  # a date line may keep one unknown word (a city, a stray label) beside its date
 MIN_YEAR = 1990  # older years in page text are history, not publication dates
 MIN_HIJRI_YEAR, MAX_HIJRI_YEAR = 1400, 1500
 # Solar Hijri years of plausible publication dates (1369 = 1990); lunar Hijri years of the same span start at 1410.
@@ -64,6 +66,36 @@ def month_tables() -> dict:
         return {normalize(name): value for name, value in table.items()}
 
     return {key: folded(raw[key]) for key in ("gregorian", "hijri", "solar_hijri", "relative_units", "relative_words")}
+
+
+@lru_cache(maxsize=1)
+def date_words() -> dict[str, list[str]]:
+    """The word lists of `data/date_words.toml`, normalised."""
+    with open(WORDS_FILE, "rb") as fh:
+        raw = tomllib.load(fh)
+    return {key: [normalize(w).lower() for w in words] for key, words in raw.items()}
+
+
+@lru_cache(maxsize=1)
+def date_word_pattern() -> re.Pattern:
+    """Every word of date_words.toml, whole words only, longest first."""
+    words = {w for key in ("weekdays", "published_prefixes", "updated_prefixes", "connectors") for w in date_words()[key]}
+    return re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)")
+
+
+def is_date_line(text: str, *, now: datetime | None = None) -> bool:
+    """Whether a short block is a date and nothing else: `الجمعة 24 نيسان / أبريل 2020 09:22 مساءً`,
+    `نشر في: 2020/12/25 - 1:59 ص`, `آخر تحديث ١٢ مايو ٢٠٢٤`. Once its dates, times, weekday names, prefixes
+    and connecting words are removed at most MAX_LEFTOVER_WORDS words may remain."""
+    if not text or len(text) > 150 or not parse_text_date(text, now=now):
+        return False
+    rest = normalize(text).lower()
+    pats = patterns()
+    for key in ("day_month_year", "month_day_year", "hijri", "solar", "ymd", "dmy", "month_year", "time", "offset", "relative"):
+        rest = pats[key].sub(" ", rest)
+    rest = date_word_pattern().sub(" ", rest)
+    leftover = re.sub(r"[\W\d_]+", " ", rest).split()
+    return len(leftover) <= MAX_LEFTOVER_WORDS
 
 
 def alternation(names) -> str:

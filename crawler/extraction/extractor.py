@@ -94,6 +94,7 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     check_bytes(html, content_type)
     text = decode_html(html, content_type)
     tree = parse_tree(text)
+    runs_to_paragraphs(tree)  # `text<br><br>text` read as paragraphs by every step below (dates, captions, body)
     metas, jsonld_objects = read_metas(tree), all_jsonld(tree)
     jsonld = article_jsonld(jsonld_objects)
     names = site_names(metas, url, hints, tree)
@@ -119,7 +120,6 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     alt_texts = {normalized(a) for a in ALL_IMAGE_ALTS(tree) if a.strip()}
     for el in caption_elements + source_elements:
         drop(el)
-    runs_to_paragraphs(tree)
     largest_dropped = remove_boilerplate_blocks(tree)
     paragraphs = body_from_xpath(tree, hints.body_xpath) if hints.body_xpath else []
     body_source = "site-xpath"
