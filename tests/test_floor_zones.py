@@ -167,3 +167,22 @@ def test_the_archive_row_records_body_source_and_zone_source(tmp_path):
     columns = {r[1] for r in sqlite3.connect(tmp_path / "a.db").execute("PRAGMA table_info(articles)")}
     assert {"body_source", "date_zone_source"} <= columns
     archive.close()
+
+
+def test_a_crawl_of_a_site_built_of_br_runs_archives_its_articles(tmp_path):
+    """End to end: `crawl --url` of a 127.0.0.1 site whose article bodies are bare `<br><br>` runs."""
+    from crawler.runner import LOCAL_SITE_SETTINGS
+    from tests.adhoc_site import AdHocSite, serve_adhoc
+    from tests.conftest import db_rows, run_cli
+
+    db = tmp_path / "archive.db"
+    site = AdHocSite(scheme="news-html", n_articles=4, markup="br")
+    settings = [arg for name, value in LOCAL_SITE_SETTINGS.items() for arg in ("-s", f"{name}={value}")]
+    with serve_adhoc(site) as server:
+        result = run_cli("crawl", "--url", f"{server.base_url}/", "--db", str(db), *settings, "-s", "EXTRACTION_WORKERS=1")
+        assert result.returncode == 0, result.stderr[-3000:]
+        rows = db_rows(db, "SELECT canonical_url, body, body_source, published, date_zone_source FROM articles")
+    assert sorted(url.removeprefix(server.base_url) for url, *_ in rows) == sorted(site.article_paths)
+    for _, body, body_source, published, zone_source in rows:
+        assert body.count("\n\n") >= 4 and body_source == "extractor"
+        assert len(published) == 19 and zone_source == "unknown"  # a day with no zone: no offset invented
