@@ -56,10 +56,16 @@ ARTICLE_COLUMNS: dict[str, tuple[str, str]] = {
     "lead": ("a.lead", "standfirst / summary paragraph, when the page has one"),
     "body": ("a.body", "article text; paragraphs separated by a blank line; tashkeel kept"),
     "authors": ("a.authors", "list of author names"),
-    "published": ("a.published", "publication time, ISO 8601 with the publisher's offset"),
+    "published": ("a.published", "publication time, ISO 8601: with the publisher's offset, or without any offset "
+                  "(the publisher's local time) when date_zone_source is unknown"),
     "updated": ("a.updated", "last update time declared by the page"),
     "date_source": ("a.date_source", "where `published` came from: json-ld, meta, time-tag, url, text, htmldate"),
     "date_precision": ("a.date_precision", "what `published` carries: month, day, hour, minute or second"),
+    "date_zone_source": ("a.date_zone_source", "how the offset of `published` was known: page (printed by the page), "
+                         "catalog (the site's time zone), country (the zone of the site's country), fetch (relative "
+                         "to the fetch time), unknown (local time, no offset: not UTC)"),
+    "body_source": ("a.body_source", "where `body` came from: extractor, site-xpath, or trafilatura / "
+                    "trafilatura-recall (bare trafilatura kept because ours held clearly less)"),
     "section": ("a.section", "site section"),
     "tags": ("a.tags", "list of keywords / tags"),
     "images": ("a.images", "list of image URLs"),

@@ -40,7 +40,7 @@ WINDOW = 4  # chunks in flight per worker: enough that no worker waits while res
 # Article fields that `replace_extraction` stores and that decide "changed".
 COMPARED_FIELDS = (
     "title", "lead", "body", "authors", "published", "updated", "date_source", "date_precision",
-    "section", "tags", "images", "language", "captions", "sources",
+    "date_zone_source", "body_source", "section", "tags", "images", "language", "captions", "sources",
 )
 JSON_COLUMNS = ("authors", "tags", "images")
 

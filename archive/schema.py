@@ -39,6 +39,18 @@ def compact_signatures(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE signatures_16 RENAME TO signatures")
 
 
+def add_missing_columns(table: str, columns: dict[str, str]) -> Callable[[sqlite3.Connection], None]:
+    """A backfill that adds each column only if the table lacks it (so the step is idempotent)."""
+
+    def add(conn: sqlite3.Connection) -> None:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for name, declaration in columns.items():
+            if name not in present:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
+
+    return add
+
+
 MIGRATIONS: list[Migration] = [
     Migration(
         1,
@@ -239,6 +251,13 @@ MIGRATIONS: list[Migration] = [
         backfill=compact_signatures,
     ),
     # -- end of issue #15 steps --
+    # -- issue #25: where the body came from, how the date's time zone was known (self-contained step) --
+    Migration(
+        7,
+        "body_source (ours, site XPath or the trafilatura floor) and date_zone_source (page, catalog, country, unknown)",
+        "",
+        backfill=add_missing_columns("articles", {"body_source": "TEXT", "date_zone_source": "TEXT"}),
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -436,6 +436,8 @@ class Archive(DiscoveryMemory):
             "updated": article.updated,
             "date_source": article.date_source,
             "date_precision": article.date_precision,
+            "date_zone_source": article.date_zone_source,
+            "body_source": article.body_source,
             "section": article.section,
             "tags": json.dumps(article.tags, ensure_ascii=False),
             "images": json.dumps(article.images, ensure_ascii=False),

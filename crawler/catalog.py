@@ -2,19 +2,23 @@
 
 A site entry names its domains, its discovery URLs (sitemaps, feeds, start
 pages), the regular expression that tells an article URL from a listing page,
-optional extraction hints, and how the entry was verified.
+optional extraction hints, and how the entry was verified. `timezone` (an IANA name) is the zone the
+site prints its times in when it prints no offset; `country` (ISO 3166 code) picks a default zone
+from the catalog's `[country_timezones]` table for sites whose own zone is not known. Both reach
+the extractor through the site's `ExtractionHints`.
 """
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.errors import UsageError
 from crawler.extraction import ExtractionHints
+from crawler.extraction.zones import named_zone
 
 DEFAULT_CATALOG = Path(__file__).with_name("sites.toml")
 
@@ -36,6 +40,8 @@ class Site:
     language: str = "ar"
     verified: str = "unverified"  # how the entry was checked: "local-tests", "saved-page", "documented", ...
     notes: str = ""
+    timezone: str | None = None  # IANA zone of the times the site prints without an offset
+    country: str | None = None  # ISO 3166 alpha-2: its default zone stands in when `timezone` is unset
 
     def __post_init__(self) -> None:
         if not self.domains:
@@ -81,6 +87,8 @@ class Site:
             language=self.language,
             verified=self.verified,
             notes=self.notes,
+            timezone=self.timezone,
+            country=self.country,
         )
 
     @property
@@ -99,7 +107,7 @@ class Site:
         }
 
 
-def site_from_dict(name: str, data: dict[str, Any]) -> Site:
+def site_from_dict(name: str, data: dict[str, Any], country_zones: dict[str, str] | None = None) -> Site:
     data = dict(data)
     allowed = set(Site.__dataclass_fields__) - {"name", "hints"} | {"hints"}
     unknown = set(data) - allowed
@@ -111,7 +119,22 @@ def site_from_dict(name: str, data: dict[str, Any]) -> Site:
         hints = ExtractionHints.from_dict(data.pop("hints", None))
     except (TypeError, ValueError) as exc:
         raise CatalogError(f"site {name!r}: {exc}") from exc
-    return Site(name=name, hints=hints, **data)
+    return Site(name=name, hints=with_zones(name, hints, data.get("timezone"), data.get("country"), country_zones or {}), **data)
+
+
+def with_zones(name: str, hints: ExtractionHints, zone: str | None, country: str | None,
+               country_zones: dict[str, str]) -> ExtractionHints:
+    """The hints with the site's zone and its country's default zone, both checked against the tz database."""
+    if country is not None and country not in country_zones:
+        raise CatalogError(f"site {name!r}: country {country!r} has no entry in [country_timezones]")
+    country_zone = country_zones.get(country) if country else None
+    for value in (zone, country_zone):
+        if value is not None:
+            try:
+                named_zone(value)
+            except ValueError as exc:
+                raise CatalogError(f"site {name!r}: {exc}") from None
+    return replace(hints, timezone=zone or hints.timezone, country_timezone=country_zone or hints.country_timezone)
 
 
 def load_catalog(path: Path | str = DEFAULT_CATALOG) -> dict[str, Site]:
@@ -124,7 +147,10 @@ def load_catalog(path: Path | str = DEFAULT_CATALOG) -> dict[str, Site]:
     sites = raw.get("sites")
     if not isinstance(sites, dict) or not sites:
         raise CatalogError(f"{path}: no [sites.NAME] tables")
-    return {name: site_from_dict(name, entry) for name, entry in sites.items()}
+    country_zones = raw.get("country_timezones", {})
+    if not isinstance(country_zones, dict) or not all(isinstance(v, str) for v in country_zones.values()):
+        raise CatalogError(f"{path}: [country_timezones] maps country codes to IANA zone names")
+    return {name: site_from_dict(name, entry, country_zones) for name, entry in sites.items()}
 
 
 def get_site(name: str, path: Path | str = DEFAULT_CATALOG) -> Site:

@@ -50,6 +50,9 @@ class AdHocSite:
     tag_sitemap_name: str = "post_tag-sitemap.xml"
     slow: dict[str, float] = field(default_factory=dict)  # path -> seconds to wait before answering
     extra_sitemap_paths: list[str] = field(default_factory=list)  # first entries of the posts sitemap
+    # "p": paragraphs in <p>; "br": a broadcaster's markup (bare text runs between <br><br> in a div
+    # with two empty custom tags, the date in a classless div, no <time>, no structured data)
+    markup: str = "p"
     articles: list[Article] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -145,6 +148,13 @@ class AdHocSite:
             f"{s} في {city} بحسب التقرير رقم {article.number}." for s in SENTENCES[1:]]
         body = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
         related = self.articles[article.number % len(self.articles)]
+        if self.markup == "br":
+            runs = "<br><br>".join(escape(p) for p in paragraphs)
+            return (self.head(article.title, f'<link rel="canonical" href="{escape(url)}">') + "<body>" + self.nav()
+                    + f'<main><div class="k1"><h1>{escape(article.title)}</h1><div class="k2">{article.published[:10]}</div>'
+                    + f'<div class="k3"><news-tag></news-tag><share-bar></share-bar>{runs}</div></div>'
+                    + f'<aside><h2>اقرأ أيضا</h2><a href="{escape(related.path)}">{escape(related.title)}</a></aside>'
+                    + "</main></body></html>")
         return (self.head(article.title, extra) + "<body>" + self.nav()
                 + f'<main><article><h1>{escape(article.title)}</h1><time datetime="{article.published}">'
                 + f'{article.published[:10]}</time><div class="body">{body}</div></article>'

@@ -39,6 +39,10 @@ class ExtractionHints:
     author_xpath: str | None = None
     date_xpath: str | None = None
     title_suffixes: list[str] = field(default_factory=list)
+    # The zone a time printed without an offset is in (IANA names): the site's own `timezone` from the
+    # catalog, and its country's default zone (used only when the page prints no offset of its own).
+    timezone: str | None = None
+    country_timezone: str | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> "ExtractionHints":
@@ -65,10 +69,17 @@ class Article:
     updated: str | None = None
     date_source: str | None = None  # json-ld, meta, time-tag, url, text, htmldate
     date_precision: str | None = None  # month, day, hour, minute, second (dates.PRECISIONS)
+    # How the zone of `published` was known: `page` (the page printed its offset), `catalog` (the site's
+    # `timezone`), `country` (the catalog's zone for the site's country), `fetch` (relative to the fetch
+    # time, an exact instant), `unknown` (the naive local time is stored, with no offset).
+    date_zone_source: str | None = None
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     language: str | None = None
+    # Where the body came from: `extractor` (ours), `site-xpath` (the catalog's body XPath), `trafilatura` or
+    # `trafilatura-recall` (bare trafilatura on the page as served, kept because ours held clearly less).
+    body_source: str | None = None
     extractor: str | None = None  # "name version settings-hash", for provenance
 
     def to_dict(self) -> dict[str, Any]:

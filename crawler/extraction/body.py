@@ -1,4 +1,11 @@
-"""The article body: trafilatura (or the site's body XPath) on a tree cleared of boilerplate, then paragraph hygiene."""
+"""The article body: trafilatura (or the site's body XPath) on a tree cleared of boilerplate, then paragraph hygiene.
+
+Markup first becomes paragraphs whatever the page built them from: text runs between `<br><br>` (and
+inline or unknown custom tags among them) are regrouped into `<p>` (`runs_to_paragraphs`), so every
+later step, which reasons about paragraphs, reads a `<br>`-built article as it reads a `<p>`-built one.
+`floor_body` is bare trafilatura on the page as served (its recall mode when that finds nothing): the
+extractor keeps it when our body is clearly shorter, and says so in `Article.body_source`.
+"""
 from __future__ import annotations
 
 import re
@@ -47,11 +54,84 @@ SIBLING_HEADLINE_LINKS = etree.XPath("../h2[.//a]|../h3[.//a]|../h4[.//a]")
 WITH_CLASS_OR_ID = etree.XPath("//body//*[@class or @id]")
 IMAGES = etree.XPath("//body//img")
 HEADLINES = etree.XPath(".//h1")
+# Parents of a `<br><br>` pair: where a page may write its paragraphs as text runs (a <p> is a paragraph already).
+BR_PARENTS = etree.XPath("//body//*[br[2]][not(self::p)]")
+DOUBLE_BREAK = etree.XPath("br[following-sibling::node()[1][self::br]]|br[following-sibling::*[1][self::br]]")
+# Tags that end a text run; any other tag (inline, or a custom one like <news-tag>) stays inside the run.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote center details dialog dd div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hr iframe li main nav ol p pre section table tbody td tfoot th thead tr ul video audio "
+    "script style noscript template".split()
+)
+MIN_RUN_TEXT = 80  # direct text an element must hold before its runs are read as paragraphs (not a nav bar)
+FLOOR_SHARE = 0.9  # our body keeps less than this share of trafilatura's words: trafilatura's is the body
 
 
-def remove_boilerplate_blocks(tree) -> None:
-    """Headings like `اقرأ أيضا` take their related-links block with them."""
+def runs_to_paragraphs(tree) -> int:
+    """Regroup `text<br><br>text` runs into `<p>` elements; returns how many elements were regrouped.
+
+    A single `<br>` stays inside its paragraph (a line break); two or more end it; a block child ends
+    it too and stays where it is. Only elements whose own text (not their children's) is long are
+    touched, so a menu written as `<a>…</a><br><a>…</a><br>` keeps its shape."""
+    regrouped = 0
+    for el in BR_PARENTS(tree):
+        own = len((el.text or "").strip()) + sum(len((c.tail or "").strip()) for c in el)
+        if own >= MIN_RUN_TEXT and any(not (br.tail or "").strip() for br in DOUBLE_BREAK(el)):
+            _regroup_runs(el)
+            regrouped += 1
+    return regrouped
+
+
+def _regroup_runs(el) -> None:
+    children, text = list(el), el.text
+    el.text = None
+    for child in children:
+        el.remove(child)  # lxml moves the tail with the element: it is read back from `child.tail` below
+    paragraph, breaks = None, 0
+
+    def flush_breaks() -> None:
+        nonlocal paragraph, breaks
+        if breaks >= 2:
+            paragraph = None
+        elif breaks == 1 and paragraph is not None:
+            etree.SubElement(paragraph, "br")
+        breaks = 0
+
+    def add_text(chunk: str | None) -> None:
+        nonlocal paragraph
+        if not chunk or not chunk.strip():
+            return
+        flush_breaks()
+        if paragraph is None:
+            paragraph = etree.SubElement(el, "p")
+        if len(paragraph):
+            paragraph[-1].tail = (paragraph[-1].tail or "") + chunk
+        else:
+            paragraph.text = (paragraph.text or "") + chunk
+
+    add_text(text)
+    for child in children:
+        tail, child.tail = child.tail, None
+        if child.tag == "br":
+            breaks += 1
+        elif not isinstance(child.tag, str):
+            el.append(child)  # a comment or processing instruction: kept, outside any paragraph
+        elif child.tag in BLOCK_TAGS:
+            breaks, paragraph = 0, None
+            el.append(child)
+        else:
+            flush_breaks()
+            if paragraph is None:
+                paragraph = etree.SubElement(el, "p")
+            paragraph.append(child)
+        add_text(tail)
+
+
+def remove_boilerplate_blocks(tree) -> int:
+    """Headings like `اقرأ أيضا` take their related-links block with them; returns the characters of
+    text the largest dropped block held (a large one may have held the article: see `floor_body`)."""
     starts = rules()["boilerplate_starts"]
+    largest = 0
     for el in BOILERPLATE_HEADINGS(tree):
         text = text_of(el)
         if not text or len(text) > 40 or not starts_with_phrase(normalized(text), starts):
@@ -67,17 +147,19 @@ def remove_boilerplate_blocks(tree) -> None:
             if not isinstance(sibling.tag, str) or (sibling.tail or "").strip() or link_density(sibling) < 1:
                 break
             drop(sibling)
+        if block is not el:
+            largest = max(largest, len(text_of(block)))
         drop(block)
-    drop_marked_blocks(tree)
+    return max(largest, drop_marked_blocks(tree))
 
 
-def drop_marked_blocks(tree) -> None:
+def drop_marked_blocks(tree) -> int:
     """Taglines, "about us" and comment blocks marked as such by their class or id (habits of
     `data/body.toml`): short ones, or longer ones holding neither the headline nor most of the page's text
     (a class like `has-comments` on the article's own wrapper must not take the article away)."""
     marked = class_pattern("body")
     limit = rules()["boilerplate_max_chars"]
-    page_chars = None
+    page_chars, largest = None, 0
     for el in WITH_CLASS_OR_ID(tree):
         if not marked.search(f"{el.get('class', '')} {el.get('id', '')}"):
             continue
@@ -86,7 +168,9 @@ def drop_marked_blocks(tree) -> None:
             page_chars = page_chars or len(text_of(tree.find("body")))
             if HEADLINES(el) or chars * 2 > page_chars:
                 continue
+        largest = max(largest, chars)
         drop(el)
+    return largest
 
 
 def holds_article_text(el, inner) -> bool:
@@ -115,12 +199,35 @@ def body_from_xpath(tree, xpath: str) -> list[str]:
 
 def body_from_trafilatura(tree, url: str) -> list[str]:
     drop_bare_image_wrappers(tree)
+    return trafilatura_lines(tree, url)
+
+
+def trafilatura_lines(tree, url: str, **options) -> list[str]:
+    """trafilatura's body text as cleaned lines (`options` override TRAFILATURA_OPTIONS)."""
     try:
-        doc = trafilatura.bare_extraction(tree, url=url, **TRAFILATURA_OPTIONS)
+        doc = trafilatura.bare_extraction(tree, url=url, **{**TRAFILATURA_OPTIONS, **options})
     except Exception:  # trafilatura/lxml raise many error types on odd pages: treat as no body
         return []
     text = getattr(doc, "text", None) if doc is not None else None
     return [line for line in (clean_text(l) for l in (text or "").split("\n")) if line]
+
+
+def floor_body(tree, url: str) -> tuple[list[str], str]:
+    """Bare trafilatura on the page as served (`tree` untouched by our cleaning), then its recall mode
+    when the default finds no body: (lines, body_source)."""
+    lines = trafilatura_lines(tree, url)
+    if sum(len(line) for line in lines) >= MIN_ARTICLE_PARAGRAPH:
+        return lines, "trafilatura"
+    return trafilatura_lines(tree, url, favor_recall=True), "trafilatura-recall"
+
+
+def word_count(paragraphs: list[str]) -> int:
+    return sum(len(p.split()) for p in paragraphs)
+
+
+def clearly_shorter(ours: list[str], floor: list[str]) -> bool:
+    """Our body keeps less than FLOOR_SHARE of the floor's words."""
+    return word_count(ours) < FLOOR_SHARE * word_count(floor)
 
 
 def drop_bare_image_wrappers(tree) -> None:
@@ -197,8 +304,12 @@ def is_tagline(paragraph: str, site_names: list[str]) -> bool:
     return any(len(name) >= 3 and name.replace(" ", "") in squashed for name in site_names)
 
 
-def looks_like_listing(tree, has_article_markup: bool) -> bool:
-    """Homepages and section pages: headline-link teaser cards and no real text outside them."""
+def looks_like_listing(tree, has_article_markup: bool, body: list[str] = ()) -> bool:
+    """Homepages and section pages: headline-link teaser cards and no real text outside them.
+
+    The text outside the cards is counted twice, in the page's `<p>`s and in the extracted `body`
+    paragraphs (whatever markup they came from), and it takes both to call the page a listing: a body
+    written as `<br>` runs is not teaser text because it has no `<p>`."""
     if has_article_markup or not HEADLINE_LINKS(tree):
         return False
     free_text = 0
@@ -206,4 +317,8 @@ def looks_like_listing(tree, has_article_markup: bool) -> bool:
         length = len(text_of(paragraph))
         if length >= MIN_COUNTED_PARAGRAPH and not SIBLING_HEADLINE_LINKS(paragraph):
             free_text += length
-    return free_text < MIN_FREE_TEXT
+    if free_text >= MIN_FREE_TEXT:
+        return False
+    cards = " ".join(normalized(text_of(h.getparent())) for h in HEADLINE_LINKS(tree) if h.getparent() is not None)
+    outside = sum(len(p) for p in body if len(p) >= MIN_COUNTED_PARAGRAPH and normalized(p) not in cards)
+    return outside < MIN_FREE_TEXT

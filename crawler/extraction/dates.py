@@ -7,6 +7,8 @@ A date is never invented: month-only text gives month precision, and nothing giv
 made-up 1 January. `FoundDate.precision` says what the value carries: `month`, `day`, `hour`
 (a relative `منذ ساعتين`), `minute` or `second` (a printed time, with or without seconds).
 Solar Hijri dates (Iranian pages: `۱۳۹۹/۰۲/۲۱`, `2 تیر 1399`) are converted, never read as year 1399.
+A time printed without an offset is a naive value (the publisher's local time, never taken as UTC):
+`FoundDate.in_zone` gives it the site's zone once the extractor knows it (`zones.resolve_zone`).
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from pathlib import Path
 from crawler.arabic import normalize
 
 DATA_FILE = Path(__file__).with_name("data") / "months.toml"
+WORDS_FILE = Path(__file__).with_name("data") / "date_words.toml"
+MAX_LEFTOVER_WORDS = 1  # a date line may keep one unknown word (a city, a stray label) beside its date
 MIN_YEAR = 1990  # older years in page text are history, not publication dates
 MIN_HIJRI_YEAR, MAX_HIJRI_YEAR = 1400, 1500
 # Solar Hijri years of plausible publication dates (1369 = 1990); lunar Hijri years of the same span start at 1410.
@@ -30,8 +34,19 @@ SHORT_TIMESTAMP = 25
 
 @dataclass(frozen=True)
 class FoundDate:
-    value: datetime  # timezone-aware
+    value: datetime  # aware when the page printed an offset (or it was counted from the fetch time), else naive
     precision: str  # one of PRECISIONS
+    zone_source: str | None = None  # "page" (an offset printed), "fetch" (relative), None (naive: zone unknown yet)
+
+    @property
+    def naive(self) -> bool:
+        return self.value.tzinfo is None
+
+    def in_zone(self, zone, source: str) -> "FoundDate":
+        """The same wall-clock time in `zone` (a tzinfo), its offset now known from `source`."""
+        if not self.naive:
+            return self
+        return FoundDate(self.value.replace(tzinfo=zone), self.precision, source)
 
     @property
     def has_day(self) -> bool:
@@ -51,6 +66,36 @@ def month_tables() -> dict:
         return {normalize(name): value for name, value in table.items()}
 
     return {key: folded(raw[key]) for key in ("gregorian", "hijri", "solar_hijri", "relative_units", "relative_words")}
+
+
+@lru_cache(maxsize=1)
+def date_words() -> dict[str, list[str]]:
+    """The word lists of `data/date_words.toml`, normalised."""
+    with open(WORDS_FILE, "rb") as fh:
+        raw = tomllib.load(fh)
+    return {key: [normalize(w).lower() for w in words] for key, words in raw.items()}
+
+
+@lru_cache(maxsize=1)
+def date_word_pattern() -> re.Pattern:
+    """Every word of date_words.toml, whole words only, longest first."""
+    words = {w for key in ("weekdays", "published_prefixes", "updated_prefixes", "connectors") for w in date_words()[key]}
+    return re.compile(rf"(?<!\w)(?:{alternation(words)})(?!\w)")
+
+
+def is_date_line(text: str, *, now: datetime | None = None) -> bool:
+    """Whether a short block is a date and nothing else: `الجمعة 24 نيسان / أبريل 2020 09:22 مساءً`,
+    `نشر في: 2020/12/25 - 1:59 ص`, `آخر تحديث ١٢ مايو ٢٠٢٤`. Once its dates, times, weekday names, prefixes
+    and connecting words are removed at most MAX_LEFTOVER_WORDS words may remain."""
+    if not text or len(text) > 150 or not parse_text_date(text, now=now):
+        return False
+    rest = normalize(text).lower()
+    pats = patterns()
+    for key in ("day_month_year", "month_day_year", "hijri", "solar", "ymd", "dmy", "month_year", "time", "offset", "relative"):
+        rest = pats[key].sub(" ", rest)
+    rest = date_word_pattern().sub(" ", rest)
+    leftover = re.sub(r"[\W\d_]+", " ", rest).split()
+    return len(leftover) <= MAX_LEFTOVER_WORDS
 
 
 def alternation(names) -> str:
@@ -120,8 +165,8 @@ def time_after(text: str, start: int) -> tuple[int, int, int, timezone | None, s
 def at_day(d: date, text: str, end: int) -> FoundDate:
     """The day, at the time printed after it if any (then the precision is that time's)."""
     hour, minute, second, tz, precision = time_after(text, end) or (0, 0, 0, None, "day")
-    value = datetime(d.year, d.month, d.day, hour, minute, second, tzinfo=tz or timezone.utc)
-    return FoundDate(value, precision)
+    value = datetime(d.year, d.month, d.day, hour, minute, second, tzinfo=tz)
+    return FoundDate(value, precision, "page" if tz else None)
 
 
 def day_candidates(text: str):
@@ -192,7 +237,7 @@ def parse_text_date(text: str, *, now: datetime | None = None) -> FoundDate | No
     for m in patterns()["month_year"].finditer(norm):
         d = valid_day(int(m.group(2)), month_tables()["gregorian"][m.group(1)], 1)
         if d and plausible(d, now):
-            return FoundDate(datetime(d.year, d.month, 1, tzinfo=timezone.utc), "month")
+            return FoundDate(datetime(d.year, d.month, 1), "month")
     return None
 
 
@@ -210,11 +255,11 @@ def parse_relative(norm: str, now: datetime | None) -> FoundDate | None:
     if match:
         unit, count = tables["relative_units"][match.group(2)]
         count *= int(match.group(1) or 1)
-        return FoundDate(now - timedelta(**{unit: count}), RELATIVE_PRECISION[unit])
+        return FoundDate(now - timedelta(**{unit: count}), RELATIVE_PRECISION[unit], "fetch")
     for word, days in tables["relative_words"].items():
         # Only a short timestamp like `أمس 10:30`: `اليوم` is also in names such as `أخبار اليوم`.
         if len(norm) <= SHORT_TIMESTAMP and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", norm):
-            return FoundDate(now + timedelta(days=days), "day")
+            return FoundDate(now + timedelta(days=days), "day", "fetch")
     if re.search(r"(?<!\w)(منذ|قبل)(?!\w)", norm):
         return parse_with_dateparser(norm, now)
     return None
@@ -230,7 +275,7 @@ def parse_with_dateparser(norm: str, now: datetime) -> FoundDate | None:
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
     value = dateparser.parse(snippet, languages=["ar"], settings=settings)
-    return FoundDate(value.replace(tzinfo=now.tzinfo), "day") if value else None
+    return FoundDate(value.replace(tzinfo=now.tzinfo), "day", "fetch") if value else None
 
 
 ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ](\d{2}):(\d{2})(:\d{2})?)?")
@@ -251,7 +296,7 @@ def parse_structured_date(value: str | None, *, now: datetime | None = None) -> 
             precision = iso_precision(iso)
             if not plausible(parsed.date(), now):
                 return None
-            return FoundDate(parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc), precision)
+            return FoundDate(parsed, precision, "page" if parsed.tzinfo else None)
         if iso.group(3):
             d = valid_day(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
             if d and plausible(d, now):
@@ -279,12 +324,12 @@ def date_from_url(url: str, *, now: datetime | None = None) -> FoundDate | None:
         if match:
             d = valid_day(int(match.group(1)), int(match.group(2)), int(match.group(3)))
             if d and plausible(d, now):
-                return FoundDate(datetime(d.year, d.month, d.day, tzinfo=timezone.utc), "day")
+                return FoundDate(datetime(d.year, d.month, d.day), "day")
     match = URL_MONTH.search(url)
     if match:
         d = valid_day(int(match.group(1)), int(match.group(2)), 1)
         if d and plausible(d, now):
-            return FoundDate(datetime(d.year, d.month, 1, tzinfo=timezone.utc), "month")
+            return FoundDate(datetime(d.year, d.month, 1), "month")
     return None
 
 
@@ -306,4 +351,4 @@ def trusted_htmldate(tree, raw_text: str, *, now: datetime | None = None) -> Fou
     d = valid_day(year, month, day)
     if not d or not plausible(d, now):
         return None
-    return FoundDate(datetime(year, month, day, tzinfo=timezone.utc), "day")
+    return FoundDate(datetime(year, month, day), "day")

@@ -22,8 +22,11 @@ from crawler.extraction.body import (
     body_from_trafilatura,
     body_from_xpath,
     clean_paragraphs,
+    clearly_shorter,
+    floor_body,
     looks_like_listing,
     remove_boilerplate_blocks,
+    runs_to_paragraphs,
 )
 from crawler.extraction.bylines import choose_authors, pick_byline
 from crawler.extraction.captions import extract_captions
@@ -45,7 +48,8 @@ from crawler.extraction.page import (
     read_metas,
     site_names,
 )
-from crawler.extraction.page_dates import fallback_dates, structured_dates
+from crawler.extraction.page_dates import fallback_dates, page_zone, structured_dates
+from crawler.extraction.zones import resolve_zone
 from crawler.extraction.sources import find_source_lines, merge_sources, opening_sources
 
 __version__ = "0.1"
@@ -90,6 +94,7 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     check_bytes(html, content_type)
     text = decode_html(html, content_type)
     tree = parse_tree(text)
+    runs_to_paragraphs(tree)  # `text<br><br>text` read as paragraphs by every step below (dates, captions, body)
     metas, jsonld_objects = read_metas(tree), all_jsonld(tree)
     jsonld = article_jsonld(jsonld_objects)
     names = site_names(metas, url, hints, tree)
@@ -107,24 +112,37 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
 
     if published is None:
         published, updated, date_source = fallback_dates(tree, h1, url, text, fetched_at, hints)
+    if published is not None and (published.naive or updated is not None and updated.naive):
+        published, updated, zone_source = resolve_zone(published, updated, hints, page_zone(tree, metas, jsonld))
+    else:
+        zone_source = published.zone_source if published else None
 
     alt_texts = {normalized(a) for a in ALL_IMAGE_ALTS(tree) if a.strip()}
     for el in caption_elements + source_elements:
         drop(el)
-    remove_boilerplate_blocks(tree)
+    largest_dropped = remove_boilerplate_blocks(tree)
     paragraphs = body_from_xpath(tree, hints.body_xpath) if hints.body_xpath else []
+    body_source = "site-xpath"
     if not paragraphs:
-        paragraphs = body_from_trafilatura(tree, url)
+        paragraphs, body_source = body_from_trafilatura(tree, url), "extractor"
     drop_texts = {normalized(c.text) for c in captions} | {normalized(c.alt) for c in captions if c.alt} | alt_texts
     drop_texts |= {normalized(t) for t in (title, section) if t}  # the section's name stands above the title as a link
     arabic_page = len(ARABIC_LETTER.findall(" ".join(paragraphs))) > 50
-    paragraphs, body_sources, byline_texts = clean_paragraphs(paragraphs, drop_texts, arabic_page, names)
+    cleaned = clean_paragraphs(paragraphs, drop_texts, arabic_page, names)
+    body_length = sum(len(p) for p in cleaned[0])
+    if body_length < MIN_BODY_CHARS or largest_dropped > body_length:
+        # Our cleaning may have taken the article with a block it dropped: bare trafilatura is the floor.
+        floor_lines, floor_source = floor_body(parse_tree(text), url)
+        floor = clean_paragraphs(floor_lines, drop_texts, arabic_page, names)
+        if clearly_shorter(cleaned[0], floor[0]):
+            cleaned, body_source = floor, floor_source
+    paragraphs, body_sources, byline_texts = cleaned
     body = "\n\n".join(paragraphs)
 
     has_article_markup = bool(jsonld) or first_meta(metas, "og:type") == "article" or published is not None and date_source in ("json-ld", "meta")
     if len(body) < MIN_BODY_CHARS:
         raise NotAnArticle(f"no article body ({len(body)} characters of text)")
-    if looks_like_listing(tree, has_article_markup):
+    if looks_like_listing(tree, has_article_markup, paragraphs):
         raise NotAnArticle("listing page: headline-link teasers and no article text outside them")
 
     lead = pick_lead(tree, metas, jsonld, title, names)
@@ -147,9 +165,11 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
         updated=updated.iso() if updated else None,
         date_source=date_source if published else None,
         date_precision=published.precision if published else None,
+        date_zone_source=zone_source,
         section=section,
         tags=tags,
         images=images,
         language=language_of(tree, metas, body),
+        body_source=body_source,
         extractor=EXTRACTOR_ID,
     )
