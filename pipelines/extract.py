@@ -130,8 +130,9 @@ def ignore_stop_signals() -> None:
 
 
 def warm_up() -> None:
-    """Nothing: sent once per worker at the start of a crawl so the workers spawn and import the
-    extractor (~1 s each) while the spider still reads robots.txt and sitemaps, not at the first article."""
+    """Sent once per worker at the start of a crawl so the workers spawn and import the extractor and
+    datasketch (~1 s each) while the spider still reads robots.txt and sitemaps, not at the first article."""
+    signer().signature("")
 
 
 def extraction_pool(workers: int) -> ProcessPoolExecutor:
