@@ -27,26 +27,52 @@ texts would otherwise be near-duplicates of each other.
 """
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
 
 from crawler.identity import shingles
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 SIGNATURE_DTYPE = np.dtype("<u2")  # the low 16 bits of each minimum (b-bit MinHash)
 FULL_SIGNATURE_DTYPE = np.dtype("<u4")  # the 32-bit minima archives of schema version <= 5 stored
 MINHASH_SCHEME = "affine32"
 MINHASH_SEED = 20240601  # fixed forever: changing it invalidates every stored signature
 BAND_KEY_MASK = (1 << 60) - 1
+BAND_LAYOUTS = Path(__file__).parent / "data" / "minhash_bands.toml"
+# datasketch starts every minimum at 2^32 - 1, so a text without shingles keeps them all: its low 16 bits.
+EMPTY_MINIMUM = 0xFFFF
+# datasketch is imported only where a signature is computed (the extraction workers): importing it imports
+# scipy (~1.2 s of CPU), which the crawl process, which only indexes and queries signatures, does without.
+
+
+@cache
+def known_band_layouts() -> dict[tuple[float, int], tuple[int, int]]:
+    with open(BAND_LAYOUTS, "rb") as fh:
+        entries = tomllib.load(fh)["layout"]
+    return {(e["threshold"], e["num_perm"]): (e["bands"], e["rows"]) for e in entries}
 
 
 @cache
 def band_layout(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows per band) minimising false positives + false negatives, as MinHashLSH picks them."""
+    known = known_band_layouts().get((threshold, num_perm))
+    if known is not None:
+        return known
+    from datasketch.lsh import _optimal_param
+
     return _optimal_param(threshold, num_perm, 0.5, 0.5)
+
+
+def empty_signature(num_perm: int) -> bytes:
+    """The signature of a text without words (datasketch's untouched MinHash)."""
+    return np.full(num_perm, EMPTY_MINIMUM, dtype=SIGNATURE_DTYPE).tobytes()
 
 
 def compact_signature(full: bytes | memoryview) -> bytes:
@@ -54,7 +80,7 @@ def compact_signature(full: bytes | memoryview) -> bytes:
     return (np.frombuffer(full, dtype=FULL_SIGNATURE_DTYPE) & 0xFFFF).astype(SIGNATURE_DTYPE).tobytes()
 
 
-def minhash_signature(minhash: MinHash) -> bytes:
+def minhash_signature(minhash: "MinHash") -> bytes:
     return (minhash.hashvalues & 0xFFFF).astype(SIGNATURE_DTYPE).tobytes()
 
 
@@ -74,10 +100,16 @@ class NearDupIndex:
         self._tables: list[dict[int, int]] = [{} for _ in range(bands)]
         self._collisions: list[dict[int, tuple[int, ...]]] = [{} for _ in range(bands)]
         self._signatures: dict[int, bytes] = {}
-        self._empty = minhash_signature(self._new_minhash())
+        self._empty = empty_signature(num_perm)
+        self._permutations = None  # datasketch's, drawn from the seed once (~0.4 ms a MinHash otherwise)
 
-    def _new_minhash(self) -> MinHash:
-        return MinHash(num_perm=self.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+    def _new_minhash(self) -> "MinHash":
+        from datasketch import MinHash
+
+        minhash = MinHash(num_perm=self.num_perm, seed=MINHASH_SEED, scheme=MINHASH_SCHEME,
+                          permutations=self._permutations)
+        self._permutations = minhash.permutations
+        return minhash
 
     def signature(self, text: str) -> bytes:
         """Serialisable (b-bit) MinHash of the text's normalised word shingles."""

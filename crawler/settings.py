@@ -54,7 +54,23 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # Politeness and traps (crawler/middlewares.py documents each setting): robots.txt Crawl-delay as a
 # floor AutoThrottle cannot go under, Retry-After honoured on 429/503 for the whole host, trap URLs dropped.
 # One list, kept beside the classes; it also swaps Scrapy's RobotsTxtMiddleware for SharedRobotsTxtMiddleware.
-DOWNLOADER_MIDDLEWARES = dict(POLITE_DOWNLOADER_MIDDLEWARES)
+DOWNLOADER_MIDDLEWARES = {
+    **POLITE_DOWNLOADER_MIDDLEWARES,
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no site of the catalog needs credentials
+}
+# Scrapy components this crawler does not use, off so they cost neither start-up nor per-request work:
+# UrlLengthMiddleware is TrapGuardMiddleware's TRAP_MAX_URL_LENGTH again (looser); MetaCopyDetection warns
+# about a spider bug this spider does not have; RemoteControl imports aiohttp (~0.1 s) only to stay off;
+# the telnet console and the memory debugger are off by setting but still loaded.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
+UNUSED_EXTENSIONS = {
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.memdebug.MemoryDebugger": None,
+}
 POLITE_MAX_CRAWL_DELAY = 60
 POLITE_MAX_RETRY_AFTER = 120
 POLITE_RETRY_AFTER_TIMES = 3
@@ -89,7 +105,7 @@ SITEMAP_PROBE = 10
 SITEMAP_MIN_ARTICLE_SHARE = 0.2
 LEARNED_SHAPE_MIN_ARTICLES = 2
 
-EXTENSIONS = {"crawler.progress.ProgressDisplay": 500, "crawler.shutdown.PromptShutdown": 500}
+EXTENSIONS = {"crawler.progress.ProgressDisplay": 500, "crawler.shutdown.PromptShutdown": 500, **UNUSED_EXTENSIONS}
 
 # Raw responses of article pages, for provenance and offline re-extraction.
 WARC_ENABLED = True

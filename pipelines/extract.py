@@ -15,8 +15,10 @@ import logging
 import multiprocessing
 import os
 import signal
+import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
@@ -54,6 +56,21 @@ class WorkerResult:
     extracted: Extracted | None  # None: not an article, see `reason`
     reason: str | None = None
     warc_records: bytes | None = None  # the page's gzipped WARC records, when WARC writing is on
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per step (StepClock), for the crawl's stats
+
+
+class StepClock:
+    """CPU seconds of the calling thread per named step: `thread_time`, so an inline extraction is not
+    charged the writer thread's work, and a worker reports what its page cost it, step by step."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.thread_time()
+
+    def lap(self, step: str) -> None:
+        now = time.thread_time()
+        self.seconds[step] = self.seconds.get(step, 0.0) + now - self._last
+        self._last = now
 
 
 @lru_cache(maxsize=1)
@@ -64,8 +81,13 @@ def signer() -> NearDupIndex:
 
 def extract_page(page: FetchedPage, hints: ExtractionHints | None) -> Extracted | str:
     """The article with its keys, or the reason it is not one (exceptions do not cross processes well)."""
+    article = extract_article(page, hints)
+    return article if isinstance(article, str) else article_keys(article)
+
+
+def extract_article(page: FetchedPage, hints: ExtractionHints | None) -> Article | str:
     try:
-        article = extract(
+        return extract(
             page.body,
             page.url,
             fetched_at=datetime.fromisoformat(page.fetched_at),
@@ -74,6 +96,10 @@ def extract_page(page: FetchedPage, hints: ExtractionHints | None) -> Extracted 
         )
     except NotAnArticle as reason:
         return str(reason) or "not an article"
+
+
+def article_keys(article: Article) -> Extracted:
+    """What dedup and the index need besides the article: content hash, MinHash signature, index text."""
     return Extracted(
         article,
         content_hash(article.title, article.body),
@@ -83,12 +109,17 @@ def extract_page(page: FetchedPage, hints: ExtractionHints | None) -> Extracted 
 
 
 def process_page(page: FetchedPage, hints: ExtractionHints | None, with_warc: bool) -> WorkerResult:
-    """All per-page CPU work that needs no archive state: WARC serialisation and extraction."""
-    result = extract_page(page, hints)
+    """All per-page CPU work that needs no archive state: extraction, its keys and WARC serialisation,
+    each step's CPU time reported with the result."""
+    clock = StepClock()
+    article = extract_article(page, hints)
+    clock.lap("extract")
+    extracted = None if isinstance(article, str) else article_keys(article)
+    clock.lap("keys")
     records = page_records(page) if with_warc else None
-    if isinstance(result, str):
-        return WorkerResult(None, result, records)
-    return WorkerResult(result, None, records)
+    clock.lap("warc")
+    reason = article if extracted is None else None
+    return WorkerResult(extracted, reason, records, clock.seconds)
 
 
 def ignore_stop_signals() -> None:
@@ -99,8 +130,9 @@ def ignore_stop_signals() -> None:
 
 
 def warm_up() -> None:
-    """Nothing: sent once per worker at the start of a crawl so the workers spawn and import the
-    extractor (~1 s each) while the spider still reads robots.txt and sitemaps, not at the first article."""
+    """Sent once per worker at the start of a crawl so the workers spawn and import the extractor and
+    datasketch (~1 s each) while the spider still reads robots.txt and sitemaps, not at the first article."""
+    signer().signature("")
 
 
 def extraction_pool(workers: int) -> ProcessPoolExecutor:
@@ -120,12 +152,16 @@ class ExtractStage:
         self.with_warc = with_warc
         self.hints = hints or {}
         self.pool: ProcessPoolExecutor | None = None
+        self.cpu: Counter = Counter()  # CPU seconds per worker step, summed over the run's pages
+        self.cpu_pages = 0
+        self.stats = None  # the crawler's stats collector, where the step totals go at the end
 
     @classmethod
     def from_crawler(cls, crawler) -> "ExtractStage":
         workers = crawler.settings.getint("EXTRACTION_WORKERS", 0) or available_cores()
         stage = cls(ArchiveSession.of(crawler), workers, with_warc=crawler.settings.getbool("WARC_ENABLED", True))
         stage.crawler = crawler
+        stage.stats = crawler.stats
         return stage
 
     def open_spider(self) -> None:
@@ -140,6 +176,10 @@ class ExtractStage:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+        if self.stats is not None:  # where the extraction CPU went (benchmarks/crawl_cpu.py reads these)
+            for step, seconds in self.cpu.items():
+                self.stats.set_value(f"cpu_ms/worker/{step}", round(seconds * 1e3, 1))
+            self.stats.set_value("cpu_ms/worker/pages", self.cpu_pages)
 
     async def process_item(self, item: CrawledArticle) -> CrawledArticle:
         page = item.page
@@ -157,6 +197,8 @@ class ExtractStage:
             result = process_page(page, hints, self.with_warc)
         else:
             result = await asyncio.wrap_future(self.pool.submit(process_page, page, hints, self.with_warc))
+        self.cpu.update(result.cpu)
+        self.cpu_pages += 1
         item.warc_records = result.warc_records
         if result.warc_records is not None:
             page.body = b""  # the records carry the raw page: the 100 kB body need not wait in the item

@@ -43,6 +43,7 @@ class ArchiveStage:
         self.shapes: Counter = Counter()  # (site, URL shape) -> articles this run, recorded at the end
         self.site_domains: dict[str, list[str]] = {}
         self.crawler = None
+        self.write_cpu = 0.0  # CPU seconds of the write units (the writer thread's work), for the crawl's stats
 
     @classmethod
     def from_crawler(cls, crawler) -> "ArchiveStage":
@@ -77,6 +78,13 @@ class ArchiveStage:
     def write(self, item: CrawledArticle) -> bool | None:
         """Keep, decide and store one item (on the writer thread during a crawl). Returns what the page
         turned out to be for the spider (True: an article, False: not one, None: no verdict)."""
+        started = time.thread_time()
+        try:
+            return self.write_unit(item)
+        finally:
+            self.write_cpu += time.thread_time() - started
+
+    def write_unit(self, item: CrawledArticle) -> bool | None:
         if self.warc is not None:
             self.warc.process_item(item)
         if self.dedup is not None:
@@ -221,6 +229,7 @@ class ArchiveStage:
 
     def spider_closed(self, spider, reason: str) -> None:
         self.session.stop_writer()  # normally done in close_spider already
+        self.crawler.stats.set_value("cpu_ms/writer_thread", round(self.write_cpu * 1e3, 1))
         runstate = getattr(spider, "runstate", None)
         # On disk: (URL, date) pairs of the scheduled URLs, read a page at a time.
         announced = runstate.scheduled_announcements() if runstate is not None else ()

@@ -36,6 +36,7 @@ def run_benchmark(name: str, *args: str) -> list[str]:
         ("archive_size.py", ["--n", "150"], "articles_fts_data"),
         ("reextract_throughput.py", ["--n", "16", "--page-weight-kb", "20"], "our extractor alone"),
         ("crawl_vs_naive.py", ["--n", "12", "--page-weight-kb", "20", "--runs", "1"], "naive run 1"),
+        ("crawl_cpu.py", ["--n", "12", "--page-weight-kb", "20", "--transfer-pages", "4"], "worker: extract"),
         ("frontier_memory.py", ["--n", "400", "--small", "100", "--per-sitemap", "200"], "bytes per extra URL"),
         ("search_latency.py", ["--n", "300", "--repeats", "1"], "p95"),
         pytest.param("cluster_scaling.py", ["--n", "12", "--nodes", "1", "--writer-n", "20", "--page-weight-kb", "20"],

@@ -183,3 +183,43 @@ def test_bad_input_is_rejected(index: NearDupIndex) -> None:
 
 def test_shingles_fold_spelling_variants() -> None:
     assert shingles("أعلَنَ النِّظامُ السوري في إدلب", size=2) == shingles("اعلن النظام السوري في ادلب", size=2)
+
+
+def test_band_layouts_kept_as_data_are_datasketchs():
+    from datasketch.lsh import _optimal_param
+
+    from crawler.neardup import known_band_layouts
+
+    layouts = known_band_layouts()
+    assert (0.8, 128) in layouts  # the crawl's default threshold
+    for (threshold, num_perm), layout in layouts.items():
+        assert layout == _optimal_param(threshold, num_perm, 0.5, 0.5), (threshold, num_perm)
+
+
+def test_signatures_equal_fresh_datasketch_minhashes():
+    """The index reuses datasketch's permutations across signatures and knows the empty signature
+    without datasketch: both must give exactly what a fresh MinHash gives."""
+    from datasketch import MinHash
+
+    from crawler.neardup import MINHASH_SCHEME, MINHASH_SEED, minhash_signature
+
+    index = NearDupIndex()
+    for text in (AGENCY_BODY, SYNDICATED_BODY, "", SAME_TOPIC_BODY):
+        fresh = MinHash(num_perm=128, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+        fresh.update_batch([s.encode("utf-8") for s in shingles(text, 5)])
+        assert index.signature(text) == minhash_signature(fresh)
+    assert index.signature("") == index._empty
+
+
+def test_indexing_and_querying_do_not_import_datasketch():
+    """The crawl process only loads, adds and queries signatures the workers computed: it must not pay
+    datasketch's import (scipy, ~1.2 s of CPU)."""
+    signature = NearDupIndex().signature(AGENCY_BODY).hex()
+    code = (
+        "import sys; from crawler.neardup import NearDupIndex; index = NearDupIndex(threshold=0.8); "
+        f"s = bytes.fromhex('{signature}'); index.load([(1, s)]); index.add(2, s); "
+        "assert index.query(s) == [1, 2]; print('datasketch' in sys.modules, 'scipy' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]

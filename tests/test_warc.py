@@ -133,3 +133,26 @@ def test_refs_outside_the_base_folder_are_absolute(tmp_path):
         ref = writer.write_page(page("/a", b"<p>a</p>"))
     assert Path(ref.file).is_absolute()
     assert read_response(Path(ref.file), ref.offset)[0] == b"<p>a</p>"
+
+
+def test_every_record_is_its_own_standard_gzip_member(tmp_path):
+    """ISA-L deflates the records: the file must still be plain gzip, one member per record, that zlib
+    (not only warcio) decompresses member by member, with the response starting at its WarcRef offset."""
+    import zlib
+
+    html = (REAL_PAGES / "akhbarelyom-2020.html").read_bytes()
+    with WarcWriter(tmp_path / "warc") as writer:
+        ref = writer.write_page(page("/news/newdetails/3126898", html))
+    data = (tmp_path / ref.file).read_bytes()
+    members, starts, position = [], [], 0
+    while position < len(data):
+        inflater = zlib.decompressobj(zlib.MAX_WBITS + 16)
+        members.append(inflater.decompress(data[position:]))
+        assert inflater.eof, "a truncated gzip member"
+        starts.append(position)
+        position = len(data) - len(inflater.unused_data)
+    assert len(members) == 3  # warcinfo, response, request
+    assert [m.split(b"\r\n", 1)[0] for m in members] == [b"WARC/1.1"] * 3
+    assert starts[1] == ref.offset
+    assert b"WARC-Type: response" in members[1] and members[1].rstrip(b"\r\n").endswith(html.rstrip(b"\r\n"))
+    assert len(data) < 0.3 * len(html)  # still compressed (ISA-L level 2: ~0.22 of an Arabic news page)
