@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
+from archive.stems import PROCLITICS, light_stem
 from crawler.arabic import EASTERN_DIGITS, LETTER_FOLDS, TASHKEEL, tokens
 
 # Characters that normalise away inside a word: tashkeel, tatweel and invisible controls.
@@ -45,8 +46,6 @@ def spelling_pattern(normalised: str) -> str:
 @lru_cache(maxsize=256)
 def query_pattern(query: str) -> re.Pattern[str] | None:
     """One regex for every term of a query: the term as written, or a proclitic group + its light stem."""
-    from archive.fts import PROCLITICS, light_stem  # fts imports this module
-
     terms = tokens(query)
     if not terms:
         return None
