@@ -18,25 +18,13 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
 
 from archive.query import Query, Term
 from archive.query import parse as parse_query
 from archive.snippets import snippet
+from archive.stems import light_stem
 from crawler.arabic import normalize
 from crawler.errors import UsageError
-
-PROCLITICS = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
-MIN_STEM = 3
-
-
-@lru_cache(maxsize=1 << 16)  # a news vocabulary repeats: most tokens of a page were stemmed before
-def light_stem(token: str) -> str:
-    """Strip one leading proclitic group when enough of the word remains."""
-    for prefix in PROCLITICS:
-        if token.startswith(prefix) and len(token) - len(prefix) >= MIN_STEM:
-            return token[len(prefix):]
-    return token
 
 
 def stems_of(*texts: str | None) -> str:

@@ -1,14 +1,14 @@
 """The archive's per-site discovery memory: learned article URL shapes and pages found not to be articles.
 
 Mixed into `archive.store.Archive` (same connection, same write batches). Read back by
-`Archive.known_articles` into `crawler.known.KnownArticles`, so the spider of the next run calls
+`Archive.known_articles` into `archive.known.KnownArticles`, so the spider of the next run calls
 a link of a learned shape an article and does not fetch a remembered not-article as one.
 """
 from __future__ import annotations
 
 import sqlite3
 
-from crawler.known import KnownArticles
+from archive.known import KnownArticles
 
 
 class DiscoveryMemory:

@@ -8,7 +8,7 @@ whose WARC is missing or unreadable, or that no longer extracts, is logged and
 left as it is.
 
 Run it as `python -m crawler reextract [--site NAME] [--since DATE] [--db ARCHIVE.db]`; extraction
-runs on the crawl's process pool (pipelines/extract.py), one worker per core. The main process only
+runs on the crawl's process pool (crawler/extraction/pool.py), one worker per core. The main process only
 reads rows and writes the changed ones: the stored fields travel with each job, and the worker
 compares them and computes the new hash and both index texts (the old one, to delete its index
 row), so the cores do the CPU work, not the writer.
@@ -97,7 +97,7 @@ def reextract(
     """
     if extract_fn is None:
         from crawler.extraction import extract as extract_fn
-        from pipelines.extract import available_cores
+        from crawler.extraction.pool import available_cores
 
         workers = workers or available_cores()
     if hints_by_site is None:
@@ -184,7 +184,7 @@ def extracted_in_order(jobs: Iterator[Job], workers: int) -> Iterator[tuple[Stor
         for job in jobs:
             yield job.stored, reextract_record(job)
         return
-    from pipelines.extract import extraction_pool  # the crawl's pool; pipelines import archive, not the reverse
+    from crawler.extraction.pool import extraction_pool  # the crawl's pool too
 
     pool = extraction_pool(workers)
     in_flight: deque = deque()

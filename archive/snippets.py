@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from typing import TYPE_CHECKING
 
+from archive.stems import PROCLITICS, light_stem
 from crawler.arabic import EASTERN_DIGITS, LETTER_FOLDS, TASHKEEL
 
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ def query_pattern(query: "str | Query") -> re.Pattern[str] | None:
     """One regex for every term a query looks for: a word as written or a proclitic group + its light stem,
     a prefix followed by any letters, each word of a phrase. None for a query that cannot be read (its
     error is the search's to report) or looks for nothing. The parser bounds the terms, so the regex too."""
-    from archive.fts import PROCLITICS, light_stem  # fts imports this module
     from archive.query import parse
 
     try:

@@ -25,7 +25,7 @@ from archive.fts import SearchText, index_article, search_text, unindex_article
 from archive.memory import DiscoveryMemory
 from archive.schema import MIGRATIONS, check_archive, database_file
 from crawler.extraction import Article
-from crawler.known import KnownArticle, KnownArticles, parse_iso
+from archive.known import KnownArticle, KnownArticles, parse_iso
 
 logger = logging.getLogger(__name__)
 

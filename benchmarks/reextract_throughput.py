@@ -32,7 +32,7 @@ from common import check_crawl, children_cpu_seconds, machine_line, memoize_resp
 from archive.reextract import catalog_hints, reextract
 from archive.warc import read_response
 from crawler.sample_site import SampleSite, serve
-from pipelines.extract import available_cores
+from crawler.extraction.pool import available_cores
 
 TARGET = 0.85
 CHUNK = 8

@@ -12,7 +12,7 @@ from email.utils import parsedate_to_datetime
 import lxml.etree
 
 from crawler.extraction.dates import date_from_url
-from crawler.known import parse_iso
+from archive.known import parse_iso
 
 FEED_PARSER = lxml.etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 

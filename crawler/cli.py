@@ -9,9 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from crawler.errors import UsageError, checked_http_url
-
-DEFAULT_DB = "archive.db"
-EXIT_USAGE = 2  # crawler.runner.EXIT_USAGE, without importing Scrapy before it is needed
+from crawler.options import DEFAULT_DB, EXIT_USAGE, parse_since, resolve_crawl_sites, with_db
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -24,15 +22,6 @@ class OneLineParser(argparse.ArgumentParser):
 # The demo serves the sample site on one port, so its URLs (and a second run's incremental
 # savings) stay the same from run to run.
 DEMO_PORT = 8765
-
-
-def parse_since(value: str) -> datetime:
-    from crawler.known import parse_iso
-
-    when = parse_iso(value)
-    if when is None:
-        raise argparse.ArgumentTypeError(f"not an ISO date: {value!r} (e.g. 2026-11-01)")
-    return when
 
 
 def utc_iso(when: datetime | None) -> str | None:
@@ -51,10 +40,6 @@ def iso_date_text(value: str) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m crawler", description="Crawl and archive Arabic news.")
     commands = parser.add_subparsers(dest="command", required=True)
-
-    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--db", default=DEFAULT_DB, help=f"archive path (default {DEFAULT_DB})")
-        return p
 
     demo = with_db(commands.add_parser("demo", help="serve the bundled sample site on 127.0.0.1 and crawl it"))
     demo.add_argument("--articles", type=int, default=36, help="articles on the sample site")
@@ -138,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from crawler.cluster.commands import add_cluster_parser
 
-    add_cluster_parser(commands, with_db, parse_since)
+    add_cluster_parser(commands)
     return parser
 
 
@@ -177,17 +162,6 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         max_pages=args.max_pages, log_file=args.log_file, fail_on_health=args.fail_on_health, settings=settings,
         verbose=args.verbose,
     )
-
-
-def resolve_crawl_sites(args: argparse.Namespace, catalog: dict) -> list:
-    from crawler.discovery import resolve_sites
-
-    names = args.sites
-    if args.all:
-        names = [name for name, site in catalog.items() if args.base_url or not site.is_local]
-    if args.base_url:
-        checked_http_url(args.base_url)
-    return resolve_sites(names, base_url=args.base_url, url=args.url and checked_http_url(args.url), catalog=catalog)
 
 
 def crawl_and_report(sites: list, db: str, *, fail_on_health: bool = False, **options) -> int:

@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
-import os
-import signal
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -26,19 +23,13 @@ from archive.fts import SearchText, search_text
 from archive.warc import page_records
 from crawler.catalog import Site
 from crawler.extraction import Article, ExtractionHints, NotAnArticle, extract
+from crawler.extraction.pool import available_cores, extraction_pool
 from crawler.identity import content_hash
 from crawler.items import CrawledArticle, FetchedPage
 from crawler.neardup import NearDupIndex
 from pipelines.session import ArchiveSession
 
 logger = logging.getLogger(__name__)
-
-
-def available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 @dataclass
@@ -122,24 +113,10 @@ def process_page(page: FetchedPage, hints: ExtractionHints | None, with_warc: bo
     return WorkerResult(extracted, reason, records, clock.seconds)
 
 
-def ignore_stop_signals() -> None:
-    """In a worker: Ctrl-C and systemd signal the whole process group, but only the crawl process decides
-    when to stop; it finishes the pages in flight and then shuts the pool down."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-
-
 def warm_up() -> None:
     """Sent once per worker at the start of a crawl so the workers spawn and import the extractor and
     datasketch (~1 s each) while the spider still reads robots.txt and sitemaps, not at the first article."""
     signer().signature("")
-
-
-def extraction_pool(workers: int) -> ProcessPoolExecutor:
-    """The worker pool of the crawl (and of offline re-extraction). spawn, not fork: the crawl process has
-    threads (reactor pool, a local server) that fork would copy mid-flight."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=ignore_stop_signals)
 
 
 class ExtractStage:

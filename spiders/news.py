@@ -31,7 +31,8 @@ from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog
 from crawler.discovery import feeds_in_html, is_child_page, is_static_file, is_taxonomy_sitemap, resolve_sites
 from crawler.frontier import Claim, Frontier, SitemapTrust, page_classified
 from crawler.items import CrawledArticle, FetchedPage
-from crawler.known import KnownArticles, load_known
+from archive.known import KnownArticles
+from archive.recall import load_known
 from crawler.middlewares import ONE_ARTICLE_META
 from crawler.pagesignals import article_signals
 from crawler.runstate import RunBookkeeping

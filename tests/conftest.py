@@ -88,3 +88,12 @@ def screenshot_dir(request, tmp_path_factory) -> Path:
     folder = Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`make test`, `--dist loadgroup`) a file's tests stay on one worker, so its
+    module-scoped fixtures (a crawl, a server) are built once; a test marked `xdist_group(NAME)` goes
+    with every other test of that name instead (e.g. the ones that need the demo's fixed port)."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

@@ -14,7 +14,7 @@ from archive.schema import LATEST_VERSION, MIGRATIONS
 from archive.store import Archive, FetchInfo
 from crawler.errors import ArchiveTooNew
 from crawler.extraction import Article, Caption, Source
-from crawler.known import load_known
+from archive.recall import load_known
 from crawler.lock import ArchiveBusy, ArchiveLock
 
 BODY = (

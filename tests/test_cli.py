@@ -22,6 +22,10 @@ def ok(result, code: int = EXIT_OK):
     return result
 
 
+# The demo serves on one fixed port; a second demo at the same time would get another (see test_crawl).
+pytestmark = pytest.mark.xdist_group("demo-port")
+
+
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory):
     db = tmp_path_factory.mktemp("cli") / "archive.db"

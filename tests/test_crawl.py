@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT, run_cli
 from tests.conftest import db_rows as rows
 
@@ -60,6 +62,7 @@ def test_second_run_fetches_no_article_and_adds_nothing(sample_server, crawl_sam
     assert "0 new" in second.stdout
 
 
+@pytest.mark.xdist_group("demo-port")  # its second run needs the same port: no other demo at the same time
 def test_demo_command_writes_the_archive(tmp_path):
     db = tmp_path / "demo.db"
     result = run_cli("demo", "--db", str(db))

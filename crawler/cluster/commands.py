@@ -7,11 +7,12 @@ import logging
 import sys
 
 from crawler.cluster.keys import DEFAULT_PREFIX, EXIT_REDIS
+from crawler.options import parse_since, resolve_crawl_sites, with_db
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
-def add_cluster_parser(commands, with_db, parse_since) -> None:
+def add_cluster_parser(commands) -> None:
     cluster = commands.add_parser("cluster", help="many crawl nodes on Redis, one archive writer")
     parts = cluster.add_subparsers(dest="part", required=True)
 
@@ -118,7 +119,6 @@ def cmd_node(args: argparse.Namespace) -> int:
 
 def resolve(args: argparse.Namespace) -> list:
     from crawler.catalog import load_catalog
-    from crawler.cli import resolve_crawl_sites
 
     return resolve_crawl_sites(args, load_catalog())
 

@@ -35,7 +35,7 @@ from crawler.cluster.state import (
 )
 from crawler.frontier import Frontier
 from crawler.items import CrawledArticle
-from crawler.known import parse_iso
+from archive.known import parse_iso
 from crawler.urls import canonicalize_url
 from crawler.shutdown import PromptShutdown
 from pipelines.extract import ExtractStage
@@ -155,7 +155,7 @@ class NodeExtractStage(ExtractStage):
 
     @classmethod
     def from_crawler(cls, crawler) -> NodeExtractStage:
-        from pipelines.extract import available_cores
+        from crawler.extraction.pool import available_cores
 
         workers = crawler.settings.getint("EXTRACTION_WORKERS", 0) or available_cores()
         stage = cls(None, workers, with_warc=crawler.settings.getbool("WARC_ENABLED", True))

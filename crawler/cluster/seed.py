@@ -21,7 +21,7 @@ from crawler.cluster.frontier import CanonicalDupeFilter
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys
 from crawler.cluster.redis_server import connect
 from crawler.cluster.state import RunState, current_run
-from crawler.known import KnownArticles
+from archive.known import KnownArticles
 from crawler.runner import RunResult
 
 # KEYS: run hash. ARGV: field, value, ... Opens a run unless one is open.

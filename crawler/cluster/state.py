@@ -18,7 +18,7 @@ import redis
 
 from crawler.catalog import Site
 from crawler.cluster.keys import Keys
-from crawler.known import KnownArticle, KnownArticles, parse_iso
+from archive.known import KnownArticle, KnownArticles, parse_iso
 
 # KEYS: lastmods hash. ARGV: url, epoch, iso. Keeps the newest announced date of a URL.
 NEWER_LASTMOD = """

@@ -11,12 +11,8 @@ import random
 from datetime import datetime
 from email.utils import format_datetime
 from html import escape
-from typing import TYPE_CHECKING
-
 from crawler.sample_site.content import SampleArticle, load_content, section_label, section_names
-
-if TYPE_CHECKING:
-    from crawler.sample_site.site import SampleSite
+from crawler.sample_site.view import SiteView
 
 EASTERN = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
@@ -38,7 +34,7 @@ def arabic_date(when: datetime, style: int) -> str:
     return forms[style % len(forms)]
 
 
-def json_ld(site: "SampleSite", article: SampleArticle, base: str) -> str:
+def json_ld(site: SiteView, article: SampleArticle, base: str) -> str:
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -72,7 +68,7 @@ def head(title: str, canonical: str, extra: str = "") -> str:
     )
 
 
-def site_header(site: "SampleSite") -> str:
+def site_header(site: SiteView) -> str:
     links = "".join(f'<li><a href="/section/{name}">{e(section_label(name))}</a></li>' for name in site.section_paths_names)
     return (
         f'<header class="site-header"><a class="logo" href="/">{e(site.title)}</a>\n'
@@ -82,7 +78,7 @@ def site_header(site: "SampleSite") -> str:
     )
 
 
-def site_footer(site: "SampleSite") -> str:
+def site_footer(site: SiteView) -> str:
     newest = site.newest_date
     return (
         '<footer class="site-footer">\n<ul class="footer-links">'
@@ -120,7 +116,7 @@ def share_html(url: str) -> str:
     )
 
 
-def related_html(site: "SampleSite", article: SampleArticle) -> str:
+def related_html(site: SiteView, article: SampleArticle) -> str:
     items = "".join(f'<li><a href="{a.path}">{e(a.title)}</a></li>' for a in site.related(article))
     return f'<aside class="related"><h2>اقرأ أيضا</h2><ul>{items}</ul></aside>\n'
 
@@ -143,7 +139,7 @@ def comments_html(article: SampleArticle) -> str:
     return f'<section class="comments" id="comments"><h3>التعليقات ({count})</h3><ol>{items}</ol></section>\n'
 
 
-def article_head(site: "SampleSite", article: SampleArticle, base: str, with_time_meta: bool) -> str:
+def article_head(site: SiteView, article: SampleArticle, base: str, with_time_meta: bool) -> str:
     extra = [
         f'<meta name="description" content="{e(article.lead)}">',
         f'<meta property="og:site_name" content="{e(site.title)}">',
@@ -163,7 +159,7 @@ def article_head(site: "SampleSite", article: SampleArticle, base: str, with_tim
     return head(f"{article.title} | {site.title}", base + article.path, "\n".join(extra) + "\n")
 
 
-def article_v1(site: "SampleSite", article: SampleArticle, base: str) -> str:
+def article_v1(site: SiteView, article: SampleArticle, base: str) -> str:
     paragraphs = "".join(f"<p>{e(p)}</p>\n" for p in article.paragraphs)
     source = f'<p class="article-source">{e(article.source_line)}</p>\n'
     updated = ""
@@ -188,7 +184,7 @@ def article_v1(site: "SampleSite", article: SampleArticle, base: str) -> str:
     )
 
 
-def article_v2(site: "SampleSite", article: SampleArticle, base: str) -> str:
+def article_v2(site: SiteView, article: SampleArticle, base: str) -> str:
     """The redesign: body in <div class="para"> blocks, no <figure>/<figcaption>, date moved below the text."""
     content = load_content()
     when = article.published
@@ -212,7 +208,7 @@ def article_v2(site: "SampleSite", article: SampleArticle, base: str) -> str:
     )
 
 
-def article_legacy(site: "SampleSite", article: SampleArticle, base: str) -> str:
+def article_legacy(site: SiteView, article: SampleArticle, base: str) -> str:
     """The old archive: table layout, windows-1256, no JSON-LD; the date is only visible text."""
     charset = f'<meta charset="{article.encoding}">\n' if article.charset_declared else ""
     paragraphs = "".join(f"<p>{e(p)}</p>\n" for p in article.paragraphs)
@@ -232,7 +228,7 @@ def article_legacy(site: "SampleSite", article: SampleArticle, base: str) -> str
     )
 
 
-def article_amp(site: "SampleSite", article: SampleArticle, base: str) -> str:
+def article_amp(site: SiteView, article: SampleArticle, base: str) -> str:
     paragraphs = "".join(f"<p>{e(p)}</p>\n" for p in article.paragraphs)
     return (
         '<!doctype html>\n<html ⚡ lang="ar" dir="rtl">\n<head>\n<meta charset="utf-8">\n'
@@ -257,14 +253,14 @@ def card(article: SampleArticle, href: str | None = None) -> str:
     )
 
 
-def page(site: "SampleSite", title: str, canonical: str, main: str, extra_head: str = "") -> str:
+def page(site: SiteView, title: str, canonical: str, main: str, extra_head: str = "") -> str:
     return (
         head(title, canonical, extra_head) + '<body class="listing-page">\n' + site_header(site)
         + f'<main id="main-content" class="container">\n{main}</main>\n' + site_footer(site) + "</body>\n</html>\n"
     )
 
 
-def home(site: "SampleSite", base: str) -> str:
+def home(site: SiteView, base: str) -> str:
     cards = "".join(card(a) for a in site.newest(12))
     tracked, amp, target = site.article(site.tracking_target), site.article(site.amp_canonical_path), site.article(site.redirect_target)
     most_read = (
@@ -286,7 +282,7 @@ def home(site: "SampleSite", base: str) -> str:
     return page(site, f"{site.title} - آخر الأخبار", base + "/", main)
 
 
-def listing(site: "SampleSite", base: str, section: str, number: int, articles: list[SampleArticle], last: int) -> str:
+def listing(site: SiteView, base: str, section: str, number: int, articles: list[SampleArticle], last: int) -> str:
     path = f"/section/{section}"
     canonical = base + path + (f"?page={number}" if number > 1 else "")
     links, nav = [], []
@@ -305,7 +301,7 @@ def listing(site: "SampleSite", base: str, section: str, number: int, articles: 
     return page(site, title, canonical, main, "\n".join(links) + ("\n" if links else ""))
 
 
-def calendar(site: "SampleSite", base: str, year: int, month: int, articles: list[SampleArticle]) -> str:
+def calendar(site: SiteView, base: str, year: int, month: int, articles: list[SampleArticle]) -> str:
     """A month archive that always links the next month: an endless crawler trap."""
     next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
     month_name = load_content()["months"][month - 1]
@@ -316,23 +312,23 @@ def calendar(site: "SampleSite", base: str, year: int, month: int, articles: lis
     return page(site, f"أرشيف {month_name} {year} | {site.title}", f"{base}/calendar/{year}/{month:02d}", main)
 
 
-def repeated_trap(site: "SampleSite", base: str, path: str) -> str:
+def repeated_trap(site: SiteView, base: str, path: str) -> str:
     """/section/sport/sport/...: each level links one level deeper, as broken relative links do."""
     main = f'<h1>{e(section_label("sport"))}</h1>\n<p>لا توجد أخبار</p><a href="{path}/sport">المزيد من الرياضة</a>\n'
     return page(site, f"{section_label('sport')} | {site.title}", base + path, main)
 
 
-def tag_page(site: "SampleSite", base: str, slug: str, name: str, articles: list[SampleArticle]) -> str:
+def tag_page(site: SiteView, base: str, slug: str, name: str, articles: list[SampleArticle]) -> str:
     main = f"<h1>{e(name)}</h1>\n" + "".join(card(a) for a in articles)
     return page(site, f"{name} | {site.title}", f"{base}/tag/{slug}", main)
 
 
-def private_page(site: "SampleSite", base: str, path: str) -> str:
+def private_page(site: SiteView, base: str, path: str) -> str:
     main = "<h1>محتوى خاص بالمشتركين</h1>\n<p>هذه الصفحة متاحة للمشتركين فقط.</p>\n"
     return page(site, f"للمشتركين | {site.title}", base + path, main)
 
 
-def not_found(site: "SampleSite", base: str, path: str) -> str:
+def not_found(site: SiteView, base: str, path: str) -> str:
     main = '<h1>الصفحة غير موجودة</h1>\n<p>عذرا، لم نعثر على الصفحة المطلوبة.</p><a href="/">العودة إلى الرئيسية</a>\n'
     return page(site, f"404 | {site.title}", base + path, main)
 
@@ -362,7 +358,7 @@ def urlset(base: str, entries: list[tuple[str, datetime]]) -> str:
     )
 
 
-def news_sitemap(site: "SampleSite", base: str, articles: list[SampleArticle]) -> str:
+def news_sitemap(site: SiteView, base: str, articles: list[SampleArticle]) -> str:
     urls = "".join(
         f"<url><loc>{base}{a.path}</loc><news:news><news:publication><news:name>{xml_escape(site.title)}</news:name>"
         f"<news:language>ar</news:language></news:publication>"
@@ -376,7 +372,7 @@ def news_sitemap(site: "SampleSite", base: str, articles: list[SampleArticle]) -
     )
 
 
-def rss(site: "SampleSite", base: str, articles: list[SampleArticle]) -> str:
+def rss(site: SiteView, base: str, articles: list[SampleArticle]) -> str:
     items = "".join(
         f"<item><title>{xml_escape(a.title)}</title><link>{base}{a.path}</link>"
         f'<guid isPermaLink="true">{base}{a.path}</guid><pubDate>{format_datetime(a.published)}</pubDate>'
@@ -393,7 +389,7 @@ def rss(site: "SampleSite", base: str, articles: list[SampleArticle]) -> str:
     )
 
 
-def padding(site: "SampleSite", seed: str, needed_bytes: int) -> str:
+def padding(site: SiteView, seed: str, needed_bytes: int) -> str:
     """Realistic page weight: a mega menu, a most-read list and an inline state script, sized to `needed_bytes`."""
     rng = random.Random(seed)
     picks = site.sample_articles(rng, 10)

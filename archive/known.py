@@ -1,5 +1,6 @@
-"""What a crawl knows of the archive before it starts: which article URLs it already holds, which
-pages it found not to be articles, and the URL shapes its articles had (`crawler.shapes`).
+"""What the archive knows of itself, as a crawl reads it before it starts: which article URLs it already
+holds, which pages it found not to be articles, and the URL shapes its articles had (`crawler.shapes`).
+`archive.recall.load_known` fills these from an archive file.
 
 The small parts (re-checks, non-articles, shapes) are loaded once per run. The archived URLs
 are not: an archive of millions of articles would hold ~0.5 kB of RAM per URL for the whole run
@@ -11,8 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime, timezone
 
 
 def parse_iso(value: str | None) -> datetime | None:
@@ -117,25 +117,3 @@ class ArchiveKnownArticles(KnownArticles):
 
     def close(self) -> None:
         self.conn.close()
-
-
-def load_known(
-    archive_path: str | Path | None, site_names: list[str], recheck_days: int = 0, min_shape_articles: int = 2
-) -> KnownArticles:
-    """At the start of a run (the spider's `from_crawler`): the discovery memory and re-checks of the
-    sites, and a view of their archived URLs; empty without an archive."""
-    if not archive_path:
-        return KnownArticles()
-    from archive.readonly import open_readonly
-    from archive.store import Archive
-
-    since = None
-    if recheck_days > 0:
-        since = (datetime.now(timezone.utc) - timedelta(days=recheck_days)).isoformat(timespec="seconds")
-    archive = Archive(archive_path)  # creates or upgrades the archive before the read-only view opens it
-    try:
-        known = ArchiveKnownArticles(open_readonly(archive_path))
-        archive.load_site_memory(known, site_names, since, min_shape_articles)
-        return known
-    finally:
-        archive.close()
