@@ -47,6 +47,8 @@ class RunResult:
             f"{c.get('duplicates', 0)} duplicates, {c.get('unchanged', 0)} unchanged, {c.get('failures', 0)} failures, "
             f"{c.get('requests', 0)} requests, {c.get('seconds', 0)} s -> {db_path}"
         )
+        if c.get("sitemaps_not_read"):  # the run's sitemap bound (SITEMAP_MAX_DEPTH / SITEMAP_MAX_FILES) was met
+            line += f" | {c['sitemaps_not_read']} sitemaps not read (sitemap bound)"
         flagged = [f"{site}: {'; '.join(flags)}" for site, flags in self.health.items() if flags]
         if flagged:
             line += " | HEALTH " + " | ".join(flagged)

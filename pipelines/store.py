@@ -252,6 +252,7 @@ class ArchiveStage:
             "failures": failures,
             "requests": stats.get("downloader/request_count", 0),
             "skipped_known": sum(v for k, v in stats.items() if k.endswith("/skipped/already_archived")),
+            "sitemaps_not_read": sum(v for k, v in stats.items() if k.endswith("/skipped/sitemap_bound")),
             "seconds": seconds,
             "close_reason": reason,
         }

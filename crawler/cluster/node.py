@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import socket
 from collections.abc import Iterator
 from datetime import datetime
@@ -26,6 +25,7 @@ from twisted.internet import task
 
 from crawler.cluster.frontier import FRONTIER_ATTRIBUTE
 from crawler.cluster.keys import DEFAULT_PREFIX, EXIT_REDIS, Keys
+from crawler.cluster import wire
 from crawler.cluster.redis_server import RedisUnavailable, connect
 from crawler.cluster.state import (
     RedisKnownArticles,
@@ -122,11 +122,22 @@ class ClusterNewsSpider(NewsSpider):
         self.frontier.articles = self.runstate.scheduled
         self.lastmods.clear()
         self.counted.clear()
+        self.sitemaps_taken.clear()
+        self.policies.clear()  # the URL policy is the run's sites'
         logger.info("node joins run %s: %s", run.id, ", ".join(s.name for s in run.sites))
 
     def idle(self) -> None:
         if not self.stopping:
             raise DontCloseSpider("a node waits for work until it is stopped")
+
+    def take_sitemap_budget(self, site) -> bool:
+        """The run's sitemap bound counts the files every node took, in Redis."""
+        key = self.keys.run_sitemaps(self.run_id or 0)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hincrby(key, site.name, 1)
+        pipe.expire(key, 7 * 24 * 3600)
+        taken, _ = pipe.execute()
+        return taken <= self.max_sitemap_files
 
     def note_lastmod(self, canonical: str, lastmod: str | None, when: datetime | None) -> None:
         super().note_lastmod(canonical, lastmod, when)
@@ -191,7 +202,7 @@ class StreamStage:
         if item.warc_records:
             item.page.body = b""  # the gzipped WARC records carry the raw page; do not send it twice
         run_id = getattr(self.crawler.spider, "run_id", None) or 0
-        self.client.xadd(self.keys.stream, {"item": pickle.dumps(item, protocol=5), "node": self.node_id,
+        self.client.xadd(self.keys.stream, {"item": wire.dumps(item), "node": self.node_id,
                                             "run": run_id})
         return item
 

@@ -21,6 +21,7 @@ from crawler.cluster.frontier import CanonicalDupeFilter
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys
 from crawler.cluster.redis_server import connect
 from crawler.cluster.state import RunState, current_run
+from crawler.cluster.wire import REQUESTS
 from crawler.known import KnownArticles
 from crawler.runner import RunResult
 
@@ -80,7 +81,7 @@ def push_discovery(client: redis.Redis, keys: Keys, sites: list[Site]) -> int:
     from spiders.news import NewsSpider
 
     spider = NewsSpider(sites=sites, known=KnownArticles())
-    queue = PriorityQueue(server=client, spider=spider, key=keys.frontier)
+    queue = PriorityQueue(server=client, spider=spider, key=keys.frontier, serializer=REQUESTS)
     dupefilter = CanonicalDupeFilter(client, key=keys.seen)
 
     async def collect() -> list:
@@ -99,5 +100,9 @@ def wait_for_end(client: redis.Redis, keys: Keys, run_id: int, while_waiting) ->
         if while_waiting:
             while_waiting()
         time.sleep(0.25)
-    data = json.loads(raw)
-    return RunResult(data["run_id"], data["status"], data["counts"], data["site_counts"], data["health"])
+    try:
+        data = json.loads(raw)
+        return RunResult(data["run_id"], data["status"], data["counts"], data["site_counts"], data["health"])
+    except (ValueError, KeyError, TypeError) as exc:  # not what a writer wrote
+        raise NoWriter(f"the result of run {run_id} in Redis is not a run summary ({exc}); see the archive's "
+                       "crawl_runs") from None
