@@ -176,7 +176,7 @@ class NewsSpider(scrapy.Spider):
     def sitemap_request(self, site: Site, url: str, parent: Response) -> Iterator[scrapy.Request]:
         """A sitemap listed by a robots.txt or an index, within the run's bound on sitemap nesting and
         files per site (an index that links to a new index forever ends there, said in the summary)."""
-        depth = parent.meta.get(SITEMAP_DEPTH_META, 0) + 1
+        depth = (parent.request.meta if parent.request else {}).get(SITEMAP_DEPTH_META, 0) + 1
         if depth > self.max_sitemap_depth:
             self.sitemap_bound(site, url, f"nested {depth} deep (SITEMAP_MAX_DEPTH={self.max_sitemap_depth})")
             return
