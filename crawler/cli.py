@@ -323,11 +323,13 @@ def write_stats_report(conn, args: argparse.Namespace) -> int:
 def cmd_reextract(args: argparse.Namespace) -> int:
     import logging
 
+    from archive.readonly import open_readonly
     from archive.reextract import reextract
     from crawler.lock import ArchiveBusy, ArchiveLock
     from crawler.runner import EXIT_BUSY
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    open_readonly(args.db).close()  # not an archive (an empty file...): one line, exit 2, no lock file beside it
     try:
         with ArchiveLock(args.db):
             result = reextract(Path(args.db), site=args.site, since=utc_iso(args.since))

@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest
-
 from crawler.errors import UsageError
 
 if TYPE_CHECKING:
@@ -67,7 +65,7 @@ def check_url(url: str, max_length: int = MAX_URL_LENGTH) -> str:
     reason = url_refusal(url, max_length)
     if reason:
         shown = url if len(url) <= 80 else f"{url[:60]}… ({len(url)} characters)"
-        raise UrlRefused(f"not a usable http(s) URL: {shown!r}: {reason}")
+        raise UrlRefused(f"not an http(s) URL: {shown!r} ({reason})")
     return url
 
 
@@ -143,6 +141,8 @@ class UrlPolicyMiddleware:
             return
         if self.stats is not None:
             self.stats.inc_value(f"site/{site.name}/skipped/url_policy" if hasattr(site, "name") else "skipped/url_policy")
+        from scrapy.exceptions import IgnoreRequest  # here: the CLI checks URLs before it imports Scrapy
+
         via = request.meta.get("redirect_urls")
         logger.warning("not fetching %s: %s%s", request.url[:200], reason, f" (redirected from {via[-1]})" if via else "")
         raise IgnoreRequest(f"url policy: {reason}")
