@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from crawler.errors import UsageError, checked_http_url
+from crawler.oserrors import EXIT_STORAGE, StorageFailed
 
 DEFAULT_DB = "archive.db"
 EXIT_USAGE = 2  # crawler.runner.EXIT_USAGE, without importing Scrapy before it is needed
@@ -353,6 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:  # the one place bad input becomes a message: every command, one line, exit 2
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except StorageFailed as exc:  # disk full, read-only or failing (crawler/oserrors.py): one line, exit 74
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
     except BrokenPipeError:  # `... | head`: the reader has all it wants; no traceback at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -52,3 +52,54 @@ def storage_failure(exc: BaseException | None) -> str | None:
 
 def is_storage_failure(exc: BaseException) -> bool:
     return storage_failure(exc) is not None
+
+
+STORAGE_GUARD_ATTRIBUTE = "_storage_guard"
+STORAGE_FAILED_REASON = "storage_failed"  # the close reason; recorded in crawl_runs as status 'aborted'
+
+
+class StorageGuard:
+    """One per crawl: the first storage failure is logged once and stops the crawl; the rest are quiet.
+
+    The archive stage asks `stopped_by(exc)` about every exception of its writing unit; True means
+    the exception was a storage failure and is dealt with (the crawl is closing), so the stage drops
+    the item without a traceback. The runner reads `message` once the crawl is over.
+    """
+
+    def __init__(self, close_crawl=None) -> None:
+        self.close_crawl = close_crawl  # called once, with the close reason
+        self.message: str | None = None
+
+    @classmethod
+    def of(cls, crawler) -> StorageGuard:
+        guard = getattr(crawler, STORAGE_GUARD_ATTRIBUTE, None)
+        if guard is None:
+            def close(reason: str) -> None:
+                from scrapy.utils.defer import deferred_from_coro
+
+                if crawler.engine is not None and crawler.engine.spider is not None:
+                    deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
+
+            guard = cls(close)
+            setattr(crawler, STORAGE_GUARD_ATTRIBUTE, guard)
+        return guard
+
+    def stopped_by(self, exc: BaseException) -> bool:
+        failure = storage_failure(exc)
+        if failure is None:
+            return False
+        if self.message is None:
+            import logging
+
+            self.message = failure
+            # INFO: the log file keeps it; the CLI prints the one line (`error: disk full: …`, exit 74).
+            logging.getLogger(__name__).info("%s: stopping the crawl; what was archived before is intact", failure)
+            if self.close_crawl is not None:
+                self.close_crawl(STORAGE_FAILED_REASON)
+        return True
+
+
+def storage_failed_message(message: str, run_id: int | None) -> str:
+    """The one line the CLI prints when a run stopped on a storage failure."""
+    run = f"run {run_id} aborted" if run_id else "the run is recorded as aborted by the next one"
+    return f"{message}: the crawl stopped ({run}); what was archived before is intact"

@@ -19,6 +19,7 @@ from archive.schema import check_archive_file
 from crawler.catalog import Site
 from crawler.lock import ArchiveLock
 from crawler.logs import crawl_logging, default_log_file
+from crawler.oserrors import STORAGE_GUARD_ATTRIBUTE, StorageFailed, storage_failed_message
 
 EXIT_OK = 0
 EXIT_SITE_FAILED = 1
@@ -110,6 +111,9 @@ def run_crawl(
         process.start()
     session = getattr(crawler, SESSION_ATTRIBUTE, None)
     run_id = session.run_id if session else None
+    guard = getattr(crawler, STORAGE_GUARD_ATTRIBUTE, None)
+    if guard is not None and guard.message:  # disk full, read-only, I/O error: one line, exit 74
+        raise StorageFailed(storage_failed_message(guard.message, run_id))
     return load_run(db_path, run_id)
 
 

@@ -25,7 +25,7 @@ import redis
 from archive.store import Archive
 from crawler.cluster import wire
 from crawler.cluster.failed import set_aside
-from crawler.oserrors import is_storage_failure
+from crawler.oserrors import StorageFailed, is_storage_failure, storage_failure
 from crawler.cluster.frontier import requeue
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys
 from crawler.cluster.redis_server import RedisUnavailable, connect
@@ -338,6 +338,12 @@ def run_writer(db_path: str | Path, redis_url: str, *, prefix: str = DEFAULT_PRE
         except redis.RedisError as exc:
             raise RedisUnavailable(f"lost Redis at {redis_url}: {exc}; the archive is intact (committed "
                                    "batches only), unacknowledged entries are taken up by the next writer") from exc
+        except Exception as exc:  # disk full, read-only, I/O error: one line, exit 74 (crawler/oserrors.py)
+            failure = storage_failure(exc)
+            if failure is None:
+                raise
+            raise StorageFailed(f"{failure}: the writer stopped; the archive is intact (committed batches only), "
+                                "unacknowledged entries are taken up by the next writer") from None
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
