@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
 
 FRONTIER_ATTRIBUTE = "_cluster_frontier"
+# Sent (with `exc=`) when the frontier finds Redis gone; the node's tick stops the node, once, quietly.
+redis_lost = object()
 GARBAGE_PER_CALL = 100  # unusable entries set aside per next_request call before it lets the engine breathe
 
 # KEYS: frontier zset, in-flight hash. Pops the best request and keeps "score data" in flight.
@@ -99,6 +101,8 @@ class ClusterScheduler(Scheduler):
         self.keys = keys or Keys()
         self.held: dict[str, object] = {}  # request id -> the Request object the engine got
         self.frozen = False  # stopping: keep everything in flight, to be requeued on close
+        self.lost: Exception | None = None  # Redis went away: what is held waits for the writer to requeue it
+        self.signals = None
         self.pop = server.register_script(POP_INTO_INFLIGHT)
 
     @classmethod
@@ -116,6 +120,7 @@ class ClusterScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler):
         scheduler = super().from_crawler(crawler)
+        scheduler.signals = crawler.signals
         setattr(crawler, FRONTIER_ATTRIBUTE, scheduler)
         return scheduler
 
@@ -132,7 +137,11 @@ class ClusterScheduler(Scheduler):
         if self.frozen:
             return None
         for _ in range(GARBAGE_PER_CALL):
-            data = self.pop(keys=[self.queue.key, self.inflight_key])
+            try:
+                data = self.pop(keys=[self.queue.key, self.inflight_key])
+            except redis.RedisError as exc:  # said once, by the node's tick; not a traceback per engine call
+                self.redis_went_away(exc)
+                return None
             if not data:
                 return None
             request = self.decoded(data)
@@ -144,6 +153,13 @@ class ClusterScheduler(Scheduler):
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def redis_went_away(self, exc: Exception) -> None:
+        self.frozen = True
+        if self.lost is None:
+            self.lost = exc
+            if self.signals is not None:
+                self.signals.send_catch_log(redis_lost, exc=exc)
 
     def decoded(self, data: bytes):
         """The request a frontier entry encodes; None, with the entry set aside, when it is not one of ours."""
@@ -173,7 +189,9 @@ class ClusterScheduler(Scheduler):
         try:
             given_back = requeue(self.server, self.inflight_key, self.queue.key)
         except redis.RedisError as exc:
-            logger.error("could not give %d held request(s) back to the frontier: %s", len(self.held), exc)
+            # Redis gone: the writer gives them back once the node's heartbeat has lapsed in a Redis that is back.
+            log = logger.info if self.lost is not None else logger.error
+            log("could not give %d held request(s) back to the frontier: %s", len(self.held), exc)
             return
         if given_back:
             logger.info("gave %d unfinished request(s) back to the frontier", given_back)

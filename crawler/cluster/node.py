@@ -18,12 +18,12 @@ from typing import Any
 import redis
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, DropItem
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from crawler.cluster.frontier import FRONTIER_ATTRIBUTE
+from crawler.cluster.frontier import FRONTIER_ATTRIBUTE, redis_lost
 from crawler.cluster.keys import DEFAULT_PREFIX, EXIT_REDIS, Keys
 from crawler.cluster import wire
 from crawler.cluster.redis_server import RedisUnavailable, connect
@@ -153,6 +153,14 @@ class ClusterNewsSpider(NewsSpider):
             self.client.sadd(self.keys.run_scheduled, request.meta["canonical"])
             yield request
 
+    def request_failed(self, failure, kind: str) -> None:
+        """A request that failed because Redis went away (its lease, the stream) is the node stopping, said
+        once by the tick: not a warning per request."""
+        if failure.check(redis.RedisError):
+            logger.debug("%s request not done, Redis is gone: %s", kind, failure.request.url)
+            return
+        super().request_failed(failure, kind)
+
     def parse_article(self, response, site, known_id, via) -> Iterator[Any]:
         canonical = response.meta.get("canonical")
         shared, local = self.shared_lastmods.get(canonical), self.lastmods.get(canonical)
@@ -196,14 +204,18 @@ class StreamStage:
         return stage
 
     async def process_item(self, item: CrawledArticle) -> CrawledArticle:
-        # Backpressure: while the writer is behind, this item (and with it the node's downloads) waits.
-        while self.client.xlen(self.keys.stream) >= self.max_length:
-            await sleep(0.2)
-        if item.warc_records:
-            item.page.body = b""  # the gzipped WARC records carry the raw page; do not send it twice
-        run_id = getattr(self.crawler.spider, "run_id", None) or 0
-        self.client.xadd(self.keys.stream, {"item": wire.dumps(item), "node": self.node_id,
-                                            "run": run_id})
+        try:
+            # Backpressure: while the writer is behind, this item (and with it the node's downloads) waits.
+            while self.client.xlen(self.keys.stream) >= self.max_length:
+                await sleep(0.2)
+            if item.warc_records:
+                item.page.body = b""  # the gzipped WARC records carry the raw page; do not send it twice
+            run_id = getattr(self.crawler.spider, "run_id", None) or 0
+            self.client.xadd(self.keys.stream, {"item": wire.dumps(item), "node": self.node_id,
+                                                "run": run_id})
+        except redis.RedisError as exc:  # the node stops, said once by its tick; its request stays in flight
+            self.crawler.signals.send_catch_log(redis_lost, exc=exc)
+            raise DropItem(f"not on the stream, Redis is gone: {exc}", log_level="DEBUG") from None
         return item
 
 
@@ -245,6 +257,7 @@ class NodeTick:
         setattr(crawler, TICK_ATTRIBUTE, tick)
         crawler.signals.connect(tick.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(tick.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(tick.fail, signal=redis_lost)
         return tick
 
     def spider_opened(self, spider) -> None:
@@ -321,11 +334,13 @@ class NodeTick:
             slot.nextcall.schedule()
 
     def fail(self, exc: Exception) -> None:
+        self.frontier.lost = self.frontier.lost or exc
         if self.redis_error is not None:
             return
         self.redis_error = str(exc)
-        logger.error("lost Redis (%s): stopping this node; nothing it fetched is archived twice or lost "
-                     "from the archive, the next seed fetches what did not reach the writer", exc)
+        # INFO: `run_node` ends with the one line the operator sees (`error: lost Redis at URL: …`, exit 69).
+        logger.info("lost Redis (%s): stopping this node; nothing it fetched is archived twice or lost "
+                    "from the archive, the next seed fetches what did not reach the writer", exc)
         self.frontier.frozen = True
         self.crawler.spider.stopping = True
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="redis_unavailable"))
