@@ -36,7 +36,7 @@ from crawler.middlewares import ONE_ARTICLE_META
 from crawler.pagesignals import article_signals
 from crawler.runstate import RunBookkeeping
 from crawler.shapes import url_shape
-from crawler.urlpolicy import UrlPolicy, url_refusal
+from crawler.urlpolicy import MAX_URL_LENGTH, UrlPolicy, url_refusal
 from crawler.urls import canonicalize_url
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -63,6 +63,7 @@ class NewsSpider(scrapy.Spider):
         sitemap_min_article_share: float = 0.2,
         max_sitemap_depth: int = 4,
         max_sitemap_files: int = 2000,
+        max_url_length: int = MAX_URL_LENGTH,
         frontier_dir: str | None = None,
         **kwargs: Any,
     ) -> None:
@@ -88,6 +89,7 @@ class NewsSpider(scrapy.Spider):
         self.max_sitemap_depth = max_sitemap_depth  # sitemaps below sitemaps (robots.txt -> index -> ...)
         self.max_sitemap_files = max_sitemap_files  # sitemap files a robots.txt or an index adds, per site and run
         self.sitemaps_taken: dict[str, int] = {}
+        self.max_url_length = max_url_length
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
@@ -114,6 +116,7 @@ class NewsSpider(scrapy.Spider):
         kwargs.setdefault("sitemap_min_article_share", settings.getfloat("SITEMAP_MIN_ARTICLE_SHARE", 0.2))
         kwargs.setdefault("max_sitemap_depth", settings.getint("SITEMAP_MAX_DEPTH", 4))
         kwargs.setdefault("max_sitemap_files", settings.getint("SITEMAP_MAX_FILES", 2000))
+        kwargs.setdefault("max_url_length", settings.getint("URL_MAX_LENGTH", MAX_URL_LENGTH))
         kwargs.setdefault("frontier_dir", settings.get("FRONTIER_DIR") or None)
         spider = cls(*args, **kwargs)
         spider._set_crawler(crawler)
@@ -198,7 +201,7 @@ class NewsSpider(scrapy.Spider):
 
     def policy(self, site: Site) -> UrlPolicy:
         if site.name not in self.policies:
-            self.policies[site.name] = UrlPolicy.for_site(site)
+            self.policies[site.name] = UrlPolicy.for_site(site, self.max_url_length)
         return self.policies[site.name]
 
     def in_scope(self, site: Site, url: str, what: str) -> bool:
