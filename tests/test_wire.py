@@ -90,3 +90,17 @@ def test_conforms_follows_the_type_hints():
     assert not conforms([("a", 1)], list[tuple[str, str]])
     assert conforms(None, int | None) and not conforms(True, int) and conforms(3, float)
     assert conforms({"a": [b"x"]}, dict[str, list[bytes]]) and not conforms({"a": ["x"]}, dict[str, list[bytes]])
+
+
+def test_a_stream_entry_carries_large_bytes_raw_beside_the_json():
+    from crawler.cluster.wire import from_stream_fields, stream_fields
+
+    item = crawled()
+    item.warc_records = bytes(range(256)) * 40
+    fields = {name.encode(): value for name, value in stream_fields(item).items()}
+    assert fields[b"blobs"] == b"1" and fields[b"blob0"] == item.warc_records
+    assert item.warc_records not in fields[b"item"] and len(fields[b"item"]) < 2000
+    assert from_stream_fields(fields) == item
+    for broken in ({**fields, b"blobs": b"x"}, {**fields, b"blobs": b"9"}, {b"item": fields[b"item"]}):
+        with pytest.raises(WireError):
+            from_stream_fields(broken)

@@ -211,8 +211,7 @@ class StreamStage:
             if item.warc_records:
                 item.page.body = b""  # the gzipped WARC records carry the raw page; do not send it twice
             run_id = getattr(self.crawler.spider, "run_id", None) or 0
-            self.client.xadd(self.keys.stream, {"item": wire.dumps(item), "node": self.node_id,
-                                                "run": run_id})
+            self.client.xadd(self.keys.stream, {**wire.stream_fields(item), "node": self.node_id, "run": run_id})
         except redis.RedisError as exc:  # the node stops, said once by its tick; its request stays in flight
             self.crawler.signals.send_catch_log(redis_lost, exc=exc)
             raise DropItem(f"not on the stream, Redis is gone: {exc}", log_level="DEBUG") from None

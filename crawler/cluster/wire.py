@@ -8,7 +8,7 @@ dataclasses themselves). Anything else, a pickle included, is a `WireError`: the
 keeps the raw entry in the cluster's failed list (`crawler.cluster.failed`) and goes on.
 
 Encoding: JSON values stand for themselves; the rest is an object with a `$t` tag: `bytes`
-(base64), `tuple`, `dict` (a mapping whose keys are not all strings, or that holds `$t` itself),
+(base64), `blob` (bytes sent beside the JSON, see `dumps`), `tuple`, `dict` (a mapping whose keys are not all strings, or that holds `$t` itself),
 or a dataclass name from `TYPES` with its fields under `f`.
 
 scrapy-redis takes this module as `SCHEDULER_SERIALIZER` (it wants `loads`/`dumps`): a request
@@ -18,6 +18,7 @@ http(s) URL the URL policy accepts (`crawler.urlpolicy`).
 from __future__ import annotations
 
 import base64
+import binascii
 import dataclasses
 import json
 import types
@@ -59,35 +60,46 @@ class WireError(ValueError):
 # -- encoding ---------------------------------------------------------------------------------------------------
 
 
-def dumps(obj: Any) -> bytes:
-    """`obj` as JSON bytes; a TypeError for a value of a type the wire does not carry."""
-    return json.dumps(_encode(obj), ensure_ascii=False, separators=(",", ":")).encode()
+def dumps(obj: Any, blobs: list[bytes] | None = None) -> bytes:
+    """`obj` as JSON bytes; a TypeError for a value of a type the wire does not carry.
+
+    With a `blobs` list, byte strings of BLOB_MIN bytes or more (a page's WARC records) are appended
+    to it and referenced by index instead of inlined as base64: the caller sends them as fields of
+    their own (a stream entry's `blob0`, `blob1`…), raw, and gives them back to `loads`."""
+    return json.dumps(_encode(obj, blobs), ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _encode(value: Any) -> Any:
+BLOB_MIN = 1024
+
+
+def _encode(value: Any, blobs: list[bytes] | None) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (bytes, bytearray, memoryview)):
+        if blobs is not None and len(value) >= BLOB_MIN:
+            blobs.append(bytes(value))
+            return {TAG: "blob", "i": len(blobs) - 1}
         return {TAG: "bytes", "b64": base64.b64encode(value).decode("ascii")}
     if isinstance(value, list):
-        return [_encode(v) for v in value]
+        return [_encode(v, blobs) for v in value]
     if isinstance(value, tuple):
-        return {TAG: "tuple", "items": [_encode(v) for v in value]}
+        return {TAG: "tuple", "items": [_encode(v, blobs) for v in value]}
     if isinstance(value, dict):
         if all(isinstance(k, str) for k in value) and TAG not in value:
-            return {k: _encode(v) for k, v in value.items()}
-        return {TAG: "dict", "items": [[_encode(k), _encode(v)] for k, v in value.items()]}
+            return {k: _encode(v, blobs) for k, v in value.items()}
+        return {TAG: "dict", "items": [[_encode(k, blobs), _encode(v, blobs)] for k, v in value.items()]}
     name = type(value).__name__
     if TYPES.get(name) is type(value):
-        return {TAG: name, "f": {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+        return {TAG: name, "f": {f.name: _encode(getattr(value, f.name), blobs) for f in dataclasses.fields(value)}}
     raise TypeError(f"cannot send a {type(value).__qualname__} through Redis: not a wire type")
 
 
 # -- decoding ---------------------------------------------------------------------------------------------------
 
 
-def loads(data: bytes | str) -> Any:
-    """The value `dumps` encoded; a WireError for anything else (a pickle is refused unread)."""
+def loads(data: bytes | str, blobs: list[bytes] | None = None) -> Any:
+    """The value `dumps` encoded (with the `blobs` it set aside); a WireError for anything else (a pickle is
+    refused unread)."""
     if isinstance(data, str):
         data = data.encode()
     if data[:1] == PICKLE_PROTOCOL_MARK:
@@ -97,38 +109,43 @@ def loads(data: bytes | str) -> Any:
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise WireError(f"not JSON: {exc}") from None
     try:
-        return _decode(raw)
+        return _decode(raw, blobs or [])
     except RecursionError:
         raise WireError("nested too deep") from None
 
 
-def _decode(value: Any) -> Any:
+def _decode(value: Any, blobs: list[bytes]) -> Any:
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [_decode(v, blobs) for v in value]
     if not isinstance(value, dict):
         return value
     tag = value.get(TAG)
     if tag is None:
-        return {k: _decode(v) for k, v in value.items()}
+        return {k: _decode(v, blobs) for k, v in value.items()}
+    if tag == "blob":
+        index = value.get("i")
+        if not (type(index) is int and 0 <= index < len(blobs) and isinstance(blobs[index], bytes)):
+            raise WireError(f"a blob reference without its blob: {str(index)[:20]}")
+        return blobs[index]
     if tag == "bytes":
         try:
-            return base64.b64decode(_expect(value, "b64", str), validate=True)
-        except ValueError as exc:
+            return binascii.a2b_base64(_expect(value, "b64", str), strict_mode=True)
+        except (binascii.Error, ValueError) as exc:  # ValueError: non-ASCII text
             raise WireError(f"bad base64: {exc}") from None
     if tag == "tuple":
-        return tuple(_decode(v) for v in _expect(value, "items", list))
+        return tuple(_decode(v, blobs) for v in _expect(value, "items", list))
     if tag == "dict":
         pairs = _expect(value, "items", list)
         if not all(isinstance(p, list) and len(p) == 2 for p in pairs):
             raise WireError("a tagged dict's items must be [key, value] pairs")
         try:
-            return {_decode(k): _decode(v) for k, v in pairs}
+            return {_decode(k, blobs): _decode(v, blobs) for k, v in pairs}
         except TypeError as exc:  # an unhashable key
             raise WireError(f"bad dict key: {exc}") from None
     cls = TYPES.get(tag) if isinstance(tag, str) else None
     if cls is None:
         raise WireError(f"unknown type {str(tag)[:40]!r}")
-    return _build(cls, _expect(value, "f", dict))
+    return _build(cls, _expect(value, "f", dict), blobs)
 
 
 def _expect(value: dict, key: str, kind: type) -> Any:
@@ -138,14 +155,14 @@ def _expect(value: dict, key: str, kind: type) -> Any:
     return found
 
 
-def _build(cls: type, raw_fields: dict[str, Any]) -> Any:
+def _build(cls: type, raw_fields: dict[str, Any], blobs: list[bytes]) -> Any:
     hints = field_hints(cls)
     unknown = set(raw_fields) - set(hints)
     if unknown:
         raise WireError(f"{cls.__name__} has no field(s) {sorted(unknown)[:5]}")
-    values = {name: _decode(raw) for name, raw in raw_fields.items()}
+    values = {name: _decode(raw, blobs) for name, raw in raw_fields.items()}
     for name, value in values.items():
-        if not conforms(value, hints[name]):
+        if not checker(hints[name])(value):
             raise WireError(f"{cls.__name__}.{name}: {type(value).__name__} does not fit {hints[name]}")
     try:
         return cls(**values)
@@ -161,29 +178,40 @@ def field_hints(cls: type) -> dict[str, Any]:
 
 def conforms(value: Any, hint: Any) -> bool:
     """Whether a decoded value fits a type hint (the subset of typing the wire's dataclasses use)."""
+    return checker(hint)(value)
+
+
+@cache
+def checker(hint: Any):
+    """A function testing a value against `hint`, built once per hint (decoding checks every field)."""
     if hint is Any:
-        return True
+        return lambda value: True
     if hint is None or hint is type(None):
-        return value is None
+        return lambda value: value is None
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (Union, types.UnionType):
-        return any(conforms(value, arg) for arg in args)
+        options = tuple(checker(arg) for arg in args)
+        return lambda value: any(fits(value) for fits in options)
     if origin is list:
-        return isinstance(value, list) and (not args or all(conforms(v, args[0]) for v in value))
+        item = checker(args[0]) if args else checker(Any)
+        return lambda value: isinstance(value, list) and all(item(v) for v in value)
     if origin is dict:
-        return isinstance(value, dict) and (not args or all(
-            conforms(k, args[0]) and conforms(v, args[1]) for k, v in value.items()))
+        key, item = (checker(args[0]), checker(args[1])) if args else (checker(Any), checker(Any))
+        return lambda value: isinstance(value, dict) and all(key(k) and item(v) for k, v in value.items())
     if origin is tuple:
-        if not isinstance(value, tuple):
-            return False
         if len(args) == 2 and args[1] is Ellipsis:
-            return all(conforms(v, args[0]) for v in value)
-        return len(args) == len(value) and all(conforms(v, a) for v, a in zip(value, args))
+            item = checker(args[0])
+            return lambda value: isinstance(value, tuple) and all(item(v) for v in value)
+        items = tuple(checker(arg) for arg in args)
+        return lambda value: (isinstance(value, tuple) and len(value) == len(items)
+                              and all(fits(v) for fits, v in zip(items, value)))
     if hint is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return lambda value: isinstance(value, (int, float)) and not isinstance(value, bool)
     if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(hint, type) and isinstance(value, hint)
+        return lambda value: isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(hint, type):
+        return lambda value: isinstance(value, hint)
+    return lambda value: False
 
 
 # -- frontier requests (scrapy-redis's SCHEDULER_SERIALIZER calls these two) ------------------------------------
@@ -222,3 +250,21 @@ class RequestSerializer:
 
 
 REQUESTS = RequestSerializer()
+
+
+def stream_fields(item: Any) -> dict[str, bytes]:
+    """A stream entry's fields for `item`: its JSON and, raw beside it, its large byte strings."""
+    blobs: list[bytes] = []
+    data = dumps(item, blobs)
+    return {"item": data, "blobs": str(len(blobs)).encode(), **{f"blob{i}": blob for i, blob in enumerate(blobs)}}
+
+
+def from_stream_fields(fields: dict[bytes, bytes]) -> Any:
+    """The item of a stream entry `stream_fields` wrote; a WireError for any other entry."""
+    try:
+        count = int(fields.get(b"blobs", b"0"))
+    except ValueError:
+        raise WireError("a stream entry whose blob count is not a number") from None
+    if not 0 <= count <= len(fields):
+        raise WireError(f"a stream entry announcing {count} blobs")
+    return loads(fields.get(b"item", b""), [fields.get(f"blob{i}".encode()) for i in range(count)])

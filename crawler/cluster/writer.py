@@ -183,7 +183,7 @@ class ClusterWriter:
         failed = []
         for entry_id, fields in entries:
             try:
-                item = wire.loads(fields.get(b"item", b""))
+                item = wire.from_stream_fields(fields)
                 if not isinstance(item, wire.TYPES["CrawledArticle"]):
                     raise wire.WireError(f"a stream entry must be a CrawledArticle, not {type(item).__name__}")
             except wire.WireError as exc:  # not data a node wrote: never run, never blocks the stream
