@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from archive.fts import SearchText, search_text
+from archive.readonly import open_readonly
 from archive.store import Archive
 from archive.warc import WarcError, read_response
 from crawler.errors import ArchiveMissing
@@ -105,6 +106,7 @@ def reextract(
     db_path = Path(db_path)
     if not db_path.is_file():  # Archive() would create an empty one
         raise ArchiveMissing(f"no archive at {db_path}")
+    open_readonly(db_path).close()  # an empty file or another program's database: "not an archive", untouched
     result = ReextractResult()
     archive = Archive(db_path, batch_size=batch_size)
     jobs = (Job(stored, db_path.parent, hints_by_site.get(stored.site), extract_fn)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from crawler.errors import UsageError, checked_http_url
 from crawler.options import DEFAULT_DB, EXIT_USAGE, parse_since, resolve_crawl_sites, with_db
+from crawler.oserrors import EXIT_STORAGE, StorageFailed
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -298,11 +299,13 @@ def write_stats_report(conn, args: argparse.Namespace) -> int:
 def cmd_reextract(args: argparse.Namespace) -> int:
     import logging
 
+    from archive.readonly import open_readonly
     from archive.reextract import reextract
     from crawler.lock import ArchiveBusy, ArchiveLock
     from crawler.runner import EXIT_BUSY
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    open_readonly(args.db).close()  # not an archive (an empty file...): one line, exit 2, no lock file beside it
     try:
         with ArchiveLock(args.db):
             result = reextract(Path(args.db), site=args.site, since=utc_iso(args.since))
@@ -326,6 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:  # the one place bad input becomes a message: every command, one line, exit 2
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except StorageFailed as exc:  # disk full, read-only or failing (crawler/oserrors.py): one line, exit 74
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
     except BrokenPipeError:  # `... | head`: the reader has all it wants; no traceback at exit
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

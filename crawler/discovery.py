@@ -23,6 +23,7 @@ from w3lib.encoding import html_to_unicode
 
 from crawler.catalog import DEFAULT_CATALOG, CatalogError, Site, load_catalog
 from crawler.errors import UsageError
+from crawler.urlpolicy import check_url
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 DISCOVERY_RULES = Path(__file__).with_name("data") / "discovery.toml"
@@ -86,9 +87,7 @@ def is_static_file(url: str) -> bool:
 
 def site_for_url(url: str) -> Site:
     """An ad-hoc site for a URL that no catalog entry covers."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"not an http(s) URL: {url!r}")
+    parts = urlsplit(check_url(url))  # the URL policy: http(s), parses, bounded length
     host = _strip_alias(parts.hostname.lower())
     origin = _origin_pattern(host)
     return Site(

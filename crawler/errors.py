@@ -8,7 +8,6 @@ catch ValueError around the twins keep working.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 
 class UsageError(ValueError):
@@ -43,8 +42,7 @@ def read_input_file(path: str | Path) -> bytes:
 
 
 def checked_http_url(url: str) -> str:
-    """`url` itself when it is an absolute http(s) URL, else a UsageError."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"not an http(s) URL: {url!r}")
-    return url
+    """`url` itself when the URL policy accepts it (absolute http(s), parses, bounded length), else a UsageError."""
+    from crawler.urlpolicy import check_url
+
+    return check_url(url)

@@ -35,12 +35,33 @@ class ConsoleHandler(logging.StreamHandler):
         super().emit(record)
 
 
+class LogFileHandler(logging.handlers.RotatingFileHandler):
+    """The rotating log file; when its disk fails (full, read-only), one line on stderr and no more
+    attempts, rather than a traceback for every record (logging's default)."""
+
+    failed = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            super().emit(record)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        from crawler.oserrors import storage_failure
+
+        failure = storage_failure(sys.exc_info()[1])
+        if failure is None:
+            super().handleError(record)
+            return
+        self.failed = True
+        sys.stderr.write(f"error: cannot write the log file {self.baseFilename}: {failure}; it gets no more lines\n")
+
+
 def file_handler(path: str | Path, level: str | int = "INFO") -> logging.Handler:
     """A rotating log file (10 MB x 5); its directory is created, as cron setups expect."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS,
+        handler = LogFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS,
                                                        encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"cannot write the log file {path}: {exc.strerror or exc}") from None

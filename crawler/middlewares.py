@@ -58,6 +58,8 @@ logger = logging.getLogger(__name__)
 # robots.txt fetch; CrawlDelay after it, when the host's parser is known;
 # RetryAfter beside RetryMiddleware (550).
 POLITE_DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
+    # The URL policy (scheme, length, the site's hosts) first: a refused URL costs nothing, redirects included.
+    "crawler.urlpolicy.UrlPolicyMiddleware": 50,
     "crawler.middlewares.TrapGuardMiddleware": 60,
     # Scrapy's own lets through requests that waited for robots.txt beside the first (see the class).
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

@@ -19,6 +19,7 @@ from archive.schema import check_archive_file
 from crawler.catalog import Site
 from crawler.lock import ArchiveLock
 from crawler.logs import crawl_logging, default_log_file
+from crawler.oserrors import STORAGE_GUARD_ATTRIBUTE, StorageFailed, storage_failed_message
 
 EXIT_OK = 0
 EXIT_SITE_FAILED = 1
@@ -47,6 +48,8 @@ class RunResult:
             f"{c.get('duplicates', 0)} duplicates, {c.get('unchanged', 0)} unchanged, {c.get('failures', 0)} failures, "
             f"{c.get('requests', 0)} requests, {c.get('seconds', 0)} s -> {db_path}"
         )
+        if c.get("sitemaps_not_read"):  # the run's sitemap bound (SITEMAP_MAX_DEPTH / SITEMAP_MAX_FILES) was met
+            line += f" | {c['sitemaps_not_read']} sitemaps not read (sitemap bound)"
         flagged = [f"{site}: {'; '.join(flags)}" for site, flags in self.health.items() if flags]
         if flagged:
             line += " | HEALTH " + " | ".join(flagged)
@@ -108,6 +111,9 @@ def run_crawl(
         process.start()
     session = getattr(crawler, SESSION_ATTRIBUTE, None)
     run_id = session.run_id if session else None
+    guard = getattr(crawler, STORAGE_GUARD_ATTRIBUTE, None)
+    if guard is not None and guard.message:  # disk full, read-only, I/O error: one line, exit 74
+        raise StorageFailed(storage_failed_message(guard.message, run_id))
     return load_run(db_path, run_id)
 
 

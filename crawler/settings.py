@@ -103,6 +103,12 @@ MAX_ARTICLES = 0  # stop after this many article pages were fetched (0 = no boun
 # a URL shape learned from this many archived articles of a site marks its links as articles next run.
 SITEMAP_PROBE = 10
 SITEMAP_MIN_ARTICLE_SHARE = 0.2
+# One bound per run on sitemaps found in sitemaps (an index that links to a new index forever): nesting
+# below a catalog sitemap or robots.txt, and files a site's robots.txt and indexes add; said in the summary.
+SITEMAP_MAX_DEPTH = 4
+SITEMAP_MAX_FILES = 2000
+# The URL policy (crawler/urlpolicy.py): longest URL fetched, followed or shown as a link.
+URL_MAX_LENGTH = 2083
 LEARNED_SHAPE_MIN_ARTICLES = 2
 
 EXTENSIONS = {"crawler.progress.ProgressDisplay": 500, "crawler.shutdown.PromptShutdown": 500, **UNUSED_EXTENSIONS}

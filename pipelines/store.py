@@ -14,6 +14,7 @@ from archive.store import FetchInfo, utc_now
 from crawler.frontier import page_classified
 from crawler.health import assess, fill_rates
 from crawler.items import CrawledArticle
+from crawler.oserrors import STORAGE_FAILED_REASON, StorageGuard
 from crawler.shapes import url_shape
 from crawler.urls import canonicalize_url
 from pipelines.dedup import DedupStage
@@ -23,7 +24,8 @@ from pipelines.warc import WarcStage
 logger = logging.getLogger(__name__)
 
 # How a close reason from Scrapy is recorded in crawl_runs.status.
-RUN_STATUS = {"finished": "finished", "shutdown": "interrupted", "cancelled": "interrupted"}
+RUN_STATUS = {"finished": "finished", "shutdown": "interrupted", "cancelled": "interrupted",
+              STORAGE_FAILED_REASON: "aborted"}
 
 
 class ArchiveStage:
@@ -68,7 +70,12 @@ class ArchiveStage:
         self.session.stop_writer()  # every item is done: the archive comes back to this thread
 
     async def process_item(self, item: CrawledArticle) -> CrawledArticle:
-        is_article = await asyncio.wrap_future(self.session.submit(self.write, item))
+        try:
+            is_article = await asyncio.wrap_future(self.session.submit(self.write, item))
+        except Exception as exc:
+            if self.crawler is None or not StorageGuard.of(self.crawler).stopped_by(exc):
+                raise
+            raise DropItem(f"not archived ({exc})", log_level="DEBUG") from None  # said once, by the guard
         if is_article is not None:
             self.classified(item, is_article=is_article)
         if is_article is False:
@@ -228,6 +235,14 @@ class ArchiveStage:
         session.archive.record_site_run(session.run_id, site, counts["pages"], articles, counts, rates, flags)
 
     def spider_closed(self, spider, reason: str) -> None:
+        guard = StorageGuard.of(self.crawler)
+        try:
+            self.close_run(spider, STORAGE_FAILED_REASON if guard.message else reason)
+        except Exception as exc:  # the disk is still full: the next run marks this one aborted
+            if not guard.stopped_by(exc):
+                raise
+
+    def close_run(self, spider, reason: str) -> None:
         self.session.stop_writer()  # normally done in close_spider already
         self.crawler.stats.set_value("cpu_ms/writer_thread", round(self.write_cpu * 1e3, 1))
         runstate = getattr(spider, "runstate", None)
@@ -261,6 +276,7 @@ class ArchiveStage:
             "failures": failures,
             "requests": stats.get("downloader/request_count", 0),
             "skipped_known": sum(v for k, v in stats.items() if k.endswith("/skipped/already_archived")),
+            "sitemaps_not_read": sum(v for k, v in stats.items() if k.endswith("/skipped/sitemap_bound")),
             "seconds": seconds,
             "close_reason": reason,
         }

@@ -37,11 +37,13 @@ from crawler.middlewares import ONE_ARTICLE_META
 from crawler.pagesignals import article_signals
 from crawler.runstate import RunBookkeeping
 from crawler.shapes import url_shape
+from crawler.urlpolicy import MAX_URL_LENGTH, UrlPolicy, url_refusal
 from crawler.urls import canonicalize_url
 
 GZIP_MAGIC = b"\x1f\x8b"
 ARTICLE_STATUSES = [304, 404, 410]
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
+SITEMAP_DEPTH_META = "sitemap_depth"  # 0: a catalog sitemap (or robots.txt); +1 per robots.txt / index hop
 
 
 class NewsSpider(scrapy.Spider):
@@ -60,6 +62,9 @@ class NewsSpider(scrapy.Spider):
         max_sitemap_bytes: int = 10 * 1024 * 1024,
         sitemap_probe: int = 10,
         sitemap_min_article_share: float = 0.2,
+        max_sitemap_depth: int = 4,
+        max_sitemap_files: int = 2000,
+        max_url_length: int = MAX_URL_LENGTH,
         frontier_dir: str | None = None,
         **kwargs: Any,
     ) -> None:
@@ -81,6 +86,11 @@ class NewsSpider(scrapy.Spider):
         self.counted = self.runstate.counted  # (canonical URL, skip) already counted
         # Filtered with Site.owns, not allow_domains: Scrapy's domain check compares host:port.
         self.link_extractor = LinkExtractor(unique=True)
+        self.policies: dict[str, UrlPolicy] = {}  # per site: crawler.urlpolicy, for discovery and redirects
+        self.max_sitemap_depth = max_sitemap_depth  # sitemaps below sitemaps (robots.txt -> index -> ...)
+        self.max_sitemap_files = max_sitemap_files  # sitemap files a robots.txt or an index adds, per site and run
+        self.sitemaps_taken: dict[str, int] = {}
+        self.max_url_length = max_url_length
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> "NewsSpider":
@@ -105,6 +115,9 @@ class NewsSpider(scrapy.Spider):
         kwargs.setdefault("max_sitemap_bytes", settings.getint("DOWNLOAD_MAXSIZE"))
         kwargs.setdefault("sitemap_probe", settings.getint("SITEMAP_PROBE", 10))
         kwargs.setdefault("sitemap_min_article_share", settings.getfloat("SITEMAP_MIN_ARTICLE_SHARE", 0.2))
+        kwargs.setdefault("max_sitemap_depth", settings.getint("SITEMAP_MAX_DEPTH", 4))
+        kwargs.setdefault("max_sitemap_files", settings.getint("SITEMAP_MAX_FILES", 2000))
+        kwargs.setdefault("max_url_length", settings.getint("URL_MAX_LENGTH", MAX_URL_LENGTH))
         kwargs.setdefault("frontier_dir", settings.get("FRONTIER_DIR") or None)
         spider = cls(*args, **kwargs)
         spider._set_crawler(crawler)
@@ -143,9 +156,8 @@ class NewsSpider(scrapy.Spider):
         self.count(site, "discovery/sitemaps")
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-                if self.article_list(site, url):
-                    yield response.follow(url, self.parse_sitemap, cb_kwargs={"site": site},
-                                          errback=self.discovery_failed)
+                if self.in_scope(site, url, "sitemap") and self.article_list(site, url):
+                    yield from self.sitemap_request(site, response.urljoin(url), response)
             return
         try:
             sitemap = Sitemap(self.sitemap_body(response))
@@ -159,11 +171,49 @@ class NewsSpider(scrapy.Spider):
             if not loc:
                 continue
             if sitemap.type == "sitemapindex":
-                if site.owns(loc) and self.article_list(site, loc):
-                    yield scrapy.Request(loc, self.parse_sitemap, cb_kwargs={"site": site}, errback=self.discovery_failed)
-            elif site.owns(loc):
+                if self.in_scope(site, loc, "sitemap") and self.article_list(site, loc):
+                    yield from self.sitemap_request(site, loc, response)
+            elif site.owns(loc) and url_refusal(loc) is None:
                 # Announced as a page of the site: a candidate whatever its shape; extraction decides.
                 yield from self.article_request(site, loc, entry.get("lastmod"), trusted=True, sitemap=response.url)
+
+    def sitemap_request(self, site: Site, url: str, parent: Response) -> Iterator[scrapy.Request]:
+        """A sitemap listed by a robots.txt or an index, within the run's bound on sitemap nesting and
+        files per site (an index that links to a new index forever ends there, said in the summary)."""
+        depth = (parent.request.meta if parent.request else {}).get(SITEMAP_DEPTH_META, 0) + 1
+        if depth > self.max_sitemap_depth:
+            self.sitemap_bound(site, url, f"nested {depth} deep (SITEMAP_MAX_DEPTH={self.max_sitemap_depth})")
+            return
+        if not self.take_sitemap_budget(site):
+            self.sitemap_bound(site, url, f"past {self.max_sitemap_files} sitemaps this run (SITEMAP_MAX_FILES)")
+            return
+        yield scrapy.Request(url, self.parse_sitemap, cb_kwargs={"site": site}, errback=self.discovery_failed,
+                             meta={SITEMAP_DEPTH_META: depth})
+
+    def take_sitemap_budget(self, site: Site) -> bool:
+        """One more sitemap file for `site` this run, if the bound allows it (the cluster shares the count)."""
+        self.sitemaps_taken[site.name] = self.sitemaps_taken.get(site.name, 0) + 1
+        return self.sitemaps_taken[site.name] <= self.max_sitemap_files
+
+    def sitemap_bound(self, site: Site, url: str, why: str) -> None:
+        if not self.crawler.stats.get_value(f"site/{site.name}/skipped/sitemap_bound"):
+            self.logger.warning("site %s: not reading sitemap %s and the like: %s", site.name, url[:200], why)
+        self.count(site, "skipped/sitemap_bound")
+
+    def policy(self, site: Site) -> UrlPolicy:
+        if site.name not in self.policies:
+            self.policies[site.name] = UrlPolicy.for_site(site, self.max_url_length)
+        return self.policies[site.name]
+
+    def in_scope(self, site: Site, url: str, what: str) -> bool:
+        """Whether the URL policy lets this site follow `url` (a sitemap a robots.txt or index lists,
+        a redirect): off-site only when the catalog lists the host."""
+        reason = self.policy(site).refusal(url)
+        if reason is None:
+            return True
+        self.logger.info("not following %s %s: %s", what, url[:200], reason)
+        self.count(site, f"skipped/offsite_{what}")
+        return False
 
     def article_list(self, site: Site, sitemap_url: str) -> bool:
         """Sitemaps of tags, categories, authors and static pages are not followed as article lists."""
@@ -183,7 +233,7 @@ class NewsSpider(scrapy.Spider):
         self.count(site, "discovery/feeds")
         for link, date in feed_entries(response.body):
             url = response.urljoin(link)
-            if not site.owns(url):
+            if not site.owns(url) or url_refusal(url) is not None:
                 continue
             # Feeds list articles by definition, so their links are followed even when they
             # redirect (tracking hops) or do not match the article pattern; extraction decides.
@@ -390,7 +440,8 @@ class NewsSpider(scrapy.Spider):
             self.count(site, "failures/redirects")
             return
         target = response.urljoin(location)
-        if not site.owns(target):
+        if not site.owns(target) or url_refusal(target) is not None:  # an article stays on the site's domains
+            self.logger.info("not following redirect from %s to %s", response.url, target[:200])
             self.count(site, "skipped/offsite_redirect")
             return
         yield from self.article_request(site, target, lastmod, trusted=True, via=hops)

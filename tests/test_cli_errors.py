@@ -28,6 +28,7 @@ def files(tmp_path_factory):
     future.commit()
     future.close()
     Archive(tmp / "archive.db").close()
+    (tmp / "empty.db").write_bytes(b"")  # a zero-byte file: a crawl may start an archive there, a reader may not
     (tmp / "page.html").write_text("<html><body><p>نص</p></body></html>", encoding="utf-8")
     return tmp
 
@@ -55,6 +56,7 @@ CASES = {
     "search another program's database": (["search", "خبر", "--db", "{tmp}/other.db"], "is not an archive"),
     "crawl into another program's database": (["crawl", "aljazeera", "--db", "{tmp}/other.db"], "is not an archive"),
     "reextract a text file": (["reextract", "--db", "{tmp}/notes.txt"], "is not an archive"),
+    "reextract a zero-byte file": (["reextract", "--db", "{tmp}/empty.db"], "is not an archive"),
     "serve another program's database": (["serve", "--db", "{tmp}/other.db", "--port", "{port}"], "is not an archive"),
     "stats of a newer archive": (["stats", "--db", "{tmp}/future.db"], "newer than this crawler"),
     "crawl into a newer archive": (["crawl", "aljazeera", "--db", "{tmp}/future.db"], "newer than this crawler"),
@@ -65,6 +67,11 @@ CASES = {
     "crawl with a bad base URL": (["crawl", "sample", "--base-url", "localhost:8000", "--db", "{tmp}/new.db"],
                                   "not an http(s) URL"),
     "extract with a bad URL": (["extract", "{tmp}/page.html", "--url", "article-1"], "not an http(s) URL"),
+    "extract with an unclosed IPv6 host": (["extract", "{tmp}/page.html", "--url", "http://[::1"], "does not parse"),
+    "extract with a 100 kB URL": (["extract", "{tmp}/page.html", "--url", "http://example.org/" + "x" * 100_000],
+                                  "longer than 2083 characters"),
+    "crawl a javascript: URL": (["crawl", "--url", "javascript:alert(1)", "--db", "{tmp}/new.db"],
+                                "scheme 'javascript' not allowed"),
     # unknown sites
     "crawl an unknown site": (["crawl", "no_such_site", "--db", "{tmp}/new.db"], "unknown site"),
     "extract with an unknown site": (["extract", "{tmp}/page.html", "--url", "https://example.org/a",
@@ -111,6 +118,7 @@ def test_bad_input_is_one_line_and_exit_2(case, files):
     after = digests(files)
     assert {name: after.get(name) for name in before} == before, "bad input changed a file"
     assert not (files / "missing.db").exists() and not (files / "new.db").exists()
+    assert not list(files.glob("empty.db?*")), "a lock or journal beside a file that is not an archive"
 
 
 def test_serve_on_an_occupied_port_is_a_clear_error(files):

@@ -256,6 +256,12 @@ def test_redis_stopped_mid_run_stops_every_part_with_a_clear_error_and_a_rerun_c
         assert codes == {proc.log_name: EXIT_REDIS for proc in [writer, *nodes, seeding]}
         for proc in [writer, *nodes]:
             assert "error: lost Redis at redis://127.0.0.1:" in parts.output(proc)[1], parts.output(proc)[1][-3000:]
+        for proc in [writer, *nodes, seeding]:  # one line each, no traceback (issue #27); the writer runs with -v
+            stderr = parts.output(proc)[1]
+            lines = [line for line in stderr.splitlines() if proc is writer and line.startswith("error: ") or
+                     proc is not writer and line.strip()]
+            assert "Traceback" not in stderr and len(lines) == 1, stderr[-6000:]
+            assert lines[0].startswith("error: lost Redis"), stderr[-3000:]
         kept = archived_count(db)
         assert 3 <= kept < 24
         assert rows(db, "PRAGMA integrity_check") == [("ok",)]

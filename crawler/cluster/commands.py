@@ -81,6 +81,7 @@ def guarded(run) -> int:
     from crawler.cluster.seed import NoWriter, RunBusy
     from crawler.cluster.writer import WriterBusy
     from crawler.lock import ArchiveBusy
+    from crawler.oserrors import EXIT_STORAGE, StorageFailed
     from crawler.runner import EXIT_BUSY, EXIT_SITE_FAILED, EXIT_USAGE
 
     try:
@@ -88,6 +89,9 @@ def guarded(run) -> int:
     except RedisUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REDIS
+    except StorageFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
     except redis.RedisError as exc:
         print(f"error: lost Redis: {exc}; nothing archived is lost, seed the run again once Redis is back",
               file=sys.stderr)

@@ -49,6 +49,13 @@ class Keys:
     group = "writers"
 
     @property
+    def failed(self) -> str:
+        return self._("failed")  # stream of entries read from Redis that were not usable data (crawler/cluster/failed.py)
+
+    def run_sitemaps(self, run_id: int | str) -> str:
+        return self._("run", str(run_id), "sitemaps")  # hash site -> sitemap files taken this run (the bound)
+
+    @property
     def writer(self) -> str:
         return self._("writer")  # singleton lease of the one writer
 

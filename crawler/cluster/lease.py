@@ -38,24 +38,35 @@ return left
 """
 
 
+def shared_delay(raw: bytes | None, cap: float) -> float:
+    """A Crawl-delay another node shared, in seconds; 0 for garbage, at most `cap` (no entry stalls a host)."""
+    try:
+        seconds = float(raw) if raw else 0.0
+    except ValueError:
+        logger.warning("ignoring a shared host delay that is not a number: %r", raw[:40])
+        return 0.0
+    return min(seconds, cap) if seconds > 0 else 0.0  # NaN compares False: 0
+
+
 class HostLease:
     """The per-host lease and the per-host delays, as every node sees them."""
 
-    def __init__(self, client: redis.Redis, keys: Keys, owner: str, delay: float) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys, owner: str, delay: float, max_shared: float = 60.0) -> None:
         self.client = client
         self.keys = keys
         self.owner = owner
         self.delay = delay
+        self.max_shared = max_shared  # POLITE_MAX_CRAWL_DELAY: the cap a node applies to what it read itself
         self.stretch_script = client.register_script(STRETCH)
 
     @classmethod
     def from_settings(cls, settings) -> HostLease:
         return cls(connect(settings.get("CLUSTER_REDIS_URL"), check=False), Keys(settings.get("CLUSTER_PREFIX")),
-                   settings.get("CLUSTER_NODE_ID") or "node", settings.getfloat("DOWNLOAD_DELAY"))
+                   settings.get("CLUSTER_NODE_ID") or "node", settings.getfloat("DOWNLOAD_DELAY"),
+                   settings.getfloat("POLITE_MAX_CRAWL_DELAY", 60.0))
 
     def delay_for(self, host: str) -> float:
-        shared = self.client.hget(self.keys.host_delays, host)
-        return max(self.delay, float(shared) if shared else 0.0)
+        return max(self.delay, shared_delay(self.client.hget(self.keys.host_delays, host), self.max_shared))
 
     async def acquire(self, host: str) -> None:
         """Wait until this node holds the host's lease (for the host's delay)."""

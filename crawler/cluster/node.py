@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import socket
 from collections.abc import Iterator
 from datetime import datetime
@@ -19,13 +18,14 @@ from typing import Any
 import redis
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
-from scrapy.exceptions import DontCloseSpider
+from scrapy.exceptions import DontCloseSpider, DropItem
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from crawler.cluster.frontier import FRONTIER_ATTRIBUTE
+from crawler.cluster.frontier import FRONTIER_ATTRIBUTE, redis_lost
 from crawler.cluster.keys import DEFAULT_PREFIX, EXIT_REDIS, Keys
+from crawler.cluster import wire
 from crawler.cluster.redis_server import RedisUnavailable, connect
 from crawler.cluster.state import (
     RedisKnownArticles,
@@ -122,11 +122,22 @@ class ClusterNewsSpider(NewsSpider):
         self.frontier.articles = self.runstate.scheduled
         self.lastmods.clear()
         self.counted.clear()
+        self.sitemaps_taken.clear()
+        self.policies.clear()  # the URL policy is the run's sites'
         logger.info("node joins run %s: %s", run.id, ", ".join(s.name for s in run.sites))
 
     def idle(self) -> None:
         if not self.stopping:
             raise DontCloseSpider("a node waits for work until it is stopped")
+
+    def take_sitemap_budget(self, site) -> bool:
+        """The run's sitemap bound counts the files every node took, in Redis."""
+        key = self.keys.run_sitemaps(self.run_id or 0)
+        pipe = self.client.pipeline(transaction=True)
+        pipe.hincrby(key, site.name, 1)
+        pipe.expire(key, 7 * 24 * 3600)
+        taken, _ = pipe.execute()
+        return taken <= self.max_sitemap_files
 
     def note_lastmod(self, canonical: str, lastmod: str | None, when: datetime | None) -> None:
         super().note_lastmod(canonical, lastmod, when)
@@ -141,6 +152,14 @@ class ClusterNewsSpider(NewsSpider):
         for request in super().article_request(site, url, lastmod, **kwargs):
             self.client.sadd(self.keys.run_scheduled, request.meta["canonical"])
             yield request
+
+    def request_failed(self, failure, kind: str) -> None:
+        """A request that failed because Redis went away (its lease, the stream) is the node stopping, said
+        once by the tick: not a warning per request."""
+        if failure.check(redis.RedisError):
+            logger.debug("%s request not done, Redis is gone: %s", kind, failure.request.url)
+            return
+        super().request_failed(failure, kind)
 
     def parse_article(self, response, site, known_id, via) -> Iterator[Any]:
         canonical = response.meta.get("canonical")
@@ -185,14 +204,17 @@ class StreamStage:
         return stage
 
     async def process_item(self, item: CrawledArticle) -> CrawledArticle:
-        # Backpressure: while the writer is behind, this item (and with it the node's downloads) waits.
-        while self.client.xlen(self.keys.stream) >= self.max_length:
-            await sleep(0.2)
-        if item.warc_records:
-            item.page.body = b""  # the gzipped WARC records carry the raw page; do not send it twice
-        run_id = getattr(self.crawler.spider, "run_id", None) or 0
-        self.client.xadd(self.keys.stream, {"item": pickle.dumps(item, protocol=5), "node": self.node_id,
-                                            "run": run_id})
+        try:
+            # Backpressure: while the writer is behind, this item (and with it the node's downloads) waits.
+            while self.client.xlen(self.keys.stream) >= self.max_length:
+                await sleep(0.2)
+            if item.warc_records:
+                item.page.body = b""  # the gzipped WARC records carry the raw page; do not send it twice
+            run_id = getattr(self.crawler.spider, "run_id", None) or 0
+            self.client.xadd(self.keys.stream, {**wire.stream_fields(item), "node": self.node_id, "run": run_id})
+        except redis.RedisError as exc:  # the node stops, said once by its tick; its request stays in flight
+            self.crawler.signals.send_catch_log(redis_lost, exc=exc)
+            raise DropItem(f"not on the stream, Redis is gone: {exc}", log_level="DEBUG") from None
         return item
 
 
@@ -234,6 +256,7 @@ class NodeTick:
         setattr(crawler, TICK_ATTRIBUTE, tick)
         crawler.signals.connect(tick.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(tick.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(tick.fail, signal=redis_lost)
         return tick
 
     def spider_opened(self, spider) -> None:
@@ -310,11 +333,13 @@ class NodeTick:
             slot.nextcall.schedule()
 
     def fail(self, exc: Exception) -> None:
+        self.frontier.lost = self.frontier.lost or exc
         if self.redis_error is not None:
             return
         self.redis_error = str(exc)
-        logger.error("lost Redis (%s): stopping this node; nothing it fetched is archived twice or lost "
-                     "from the archive, the next seed fetches what did not reach the writer", exc)
+        # INFO: `run_node` ends with the one line the operator sees (`error: lost Redis at URL: …`, exit 69).
+        logger.info("lost Redis (%s): stopping this node; nothing it fetched is archived twice or lost "
+                    "from the archive, the next seed fetches what did not reach the writer", exc)
         self.frontier.frozen = True
         self.crawler.spider.stopping = True
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="redis_unavailable"))

@@ -22,6 +22,7 @@ from crawler.cluster.keys import DEFAULT_PREFIX, Keys
 from crawler.cluster.redis_server import connect
 from crawler.cluster.state import RunState, current_run
 from archive.known import KnownArticles
+from crawler.cluster.wire import REQUESTS
 from crawler.runner import RunResult
 
 # KEYS: run hash. ARGV: field, value, ... Opens a run unless one is open.
@@ -49,7 +50,10 @@ def seed(
     client, keys = connect(redis_url), Keys(prefix)
     run = RunState(id=None, status="opening", sites=sites, refresh=refresh, since=since, started=time.time())
     fields = [part for pair in run.to_redis().items() for part in pair]
-    if not client.eval(OPEN_RUN, 1, keys.run, *fields):
+    opened = client.eval(OPEN_RUN, 1, keys.run, *fields)
+    if not opened and current_run(client, keys) is None:  # a run hash no seed wrote: set aside, now gone
+        opened = client.eval(OPEN_RUN, 1, keys.run, *fields)
+    if not opened:
         open_run = current_run(client, keys)
         raise RunBusy(f"run {open_run.id if open_run else '?'} is still open on this cluster ({open_run.status if open_run else '?'})")
     run.id = wait_for_writer(client, keys, writer_timeout, while_waiting)
@@ -80,7 +84,7 @@ def push_discovery(client: redis.Redis, keys: Keys, sites: list[Site]) -> int:
     from spiders.news import NewsSpider
 
     spider = NewsSpider(sites=sites, known=KnownArticles())
-    queue = PriorityQueue(server=client, spider=spider, key=keys.frontier)
+    queue = PriorityQueue(server=client, spider=spider, key=keys.frontier, serializer=REQUESTS)
     dupefilter = CanonicalDupeFilter(client, key=keys.seen)
 
     async def collect() -> list:
@@ -99,5 +103,9 @@ def wait_for_end(client: redis.Redis, keys: Keys, run_id: int, while_waiting) ->
         if while_waiting:
             while_waiting()
         time.sleep(0.25)
-    data = json.loads(raw)
-    return RunResult(data["run_id"], data["status"], data["counts"], data["site_counts"], data["health"])
+    try:
+        data = json.loads(raw)
+        return RunResult(data["run_id"], data["status"], data["counts"], data["site_counts"], data["health"])
+    except (ValueError, KeyError, TypeError) as exc:  # not what a writer wrote
+        raise NoWriter(f"the result of run {run_id} in Redis is not a run summary ({exc}); see the archive's "
+                       "crawl_runs") from None

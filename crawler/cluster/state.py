@@ -9,7 +9,7 @@ from the SQLite file, which lives on the writer's machine only.
 from __future__ import annotations
 
 import json
-import pickle
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import redis
 
 from crawler.catalog import Site
+from crawler.cluster import wire
 from crawler.cluster.keys import Keys
 from archive.known import KnownArticle, KnownArticles, parse_iso
 
@@ -28,6 +29,11 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ' ' .. ARGV[3])
 return 1
 """
 PUBLISH_CHUNK = 1000
+logger = logging.getLogger(__name__)
+
+
+class BadRunState(wire.WireError):
+    """The run hash holds something no seed wrote."""
 
 
 @dataclass
@@ -41,29 +47,66 @@ class RunState:
 
     def to_redis(self) -> dict[str, Any]:
         return {
-            "id": self.id or "", "status": self.status, "sites": pickle.dumps(self.sites),
+            "id": self.id or "", "status": self.status, "sites": wire.dumps(self.sites),
             "refresh": int(self.refresh), "since": self.since.isoformat() if self.since else "",
             "started": self.started,
         }
 
     @classmethod
     def from_redis(cls, raw: dict[bytes, bytes]) -> RunState | None:
+        """The run a seed opened; BadRunState when the hash holds anything else (a pickle, garbage)."""
         if not raw or b"status" not in raw:
             return None
-        return cls(
-            id=int(raw[b"id"]) if raw.get(b"id") else None, status=raw[b"status"].decode(),
-            sites=pickle.loads(raw[b"sites"]) if raw.get(b"sites") else [],
-            refresh=raw.get(b"refresh") == b"1", since=parse_iso(raw.get(b"since", b"").decode()),
-            started=float(raw.get(b"started", 0) or 0),
-        )
+        try:
+            sites = wire.loads(raw[b"sites"]) if raw.get(b"sites") else []
+            if not (isinstance(sites, list) and all(isinstance(site, Site) for site in sites)):
+                raise wire.WireError("the run's sites are not a list of catalog sites")
+            status = raw[b"status"].decode()
+            if status not in RUN_STATUSES:
+                raise wire.WireError(f"unknown run status {status[:20]!r}")
+            return cls(
+                id=int(raw[b"id"]) if raw.get(b"id") else None, status=status, sites=sites,
+                refresh=raw.get(b"refresh") == b"1", since=parse_iso(raw.get(b"since", b"").decode()),
+                started=float(raw.get(b"started", 0) or 0),
+            )
+        except (UnicodeDecodeError, ValueError) as exc:  # WireError is a ValueError
+            raise BadRunState(f"the run hash is not a run this cluster opened: {exc}") from None
+
+
+RUN_STATUSES = frozenset({"opening", "running", "seeded"})
 
 
 def current_run(client: redis.Redis, keys: Keys) -> RunState | None:
-    return RunState.from_redis(client.hgetall(keys.run))
+    """The open run, or None; a run hash that is not one (garbage, a pickle) is logged, set aside and
+    deleted, so the writer, the nodes and the next seed carry on rather than fail on it forever."""
+    raw = client.hgetall(keys.run)
+    try:
+        return RunState.from_redis(raw)
+    except BadRunState as exc:
+        from crawler.cluster.failed import set_aside
+
+        pipe = client.pipeline(transaction=True)
+        set_aside(pipe, keys, "the run hash", repr(raw).encode()[:4096], str(exc))
+        pipe.delete(keys.run)
+        pipe.execute()
+        return None
 
 
 def encode_known(article: KnownArticle) -> str:
     return json.dumps([article.id, article.fetched_at, article.lastmod, article.etag, article.last_modified])
+
+
+def decode_known(raw: bytes, site: str, url: str) -> KnownArticle | None:
+    """A published known article; None (the URL is fetched as new, logged) for an entry no writer wrote."""
+    try:
+        fields = json.loads(raw)
+        if not (isinstance(fields, list) and len(fields) == 5 and isinstance(fields[0], int)
+                and all(f is None or isinstance(f, str) for f in fields[1:])):
+            raise ValueError("not [id, fetched_at, lastmod, etag, last_modified]")
+        return KnownArticle(*fields)
+    except (UnicodeDecodeError, ValueError) as exc:
+        logger.warning("ignoring the known-article entry of %s %s: %s", site, url[:200], exc)
+        return None
 
 
 def publish_known(client: redis.Redis, keys: Keys, known: KnownArticles) -> int:
@@ -91,7 +134,7 @@ class RedisKnownArticles(KnownArticles):
 
     def get(self, site: str, canonical_url: str) -> KnownArticle | None:
         raw = self.client.hget(self.keys.known(site), canonical_url)
-        return KnownArticle(*json.loads(raw)) if raw else None
+        return decode_known(raw, site, canonical_url) if raw else None
 
     def __bool__(self) -> bool:
         return True  # the spider keeps a truthy `known`; the count is in Redis, not here
@@ -110,7 +153,17 @@ class SharedLastmods:
 
     def get(self, canonical: str) -> str | None:
         raw = self.client.hget(self.key, canonical)
-        return raw.decode().split(" ", 1)[1] if raw else None
+        return self.iso_of(raw) if raw else None
 
     def all(self) -> dict[str, str]:
-        return {k.decode(): v.decode().split(" ", 1)[1] for k, v in self.client.hscan_iter(self.key, count=1000)}
+        found = ((k.decode("utf-8", "replace"), self.iso_of(v)) for k, v in self.client.hscan_iter(self.key, count=1000))
+        return {url: iso for url, iso in found if iso}
+
+    @staticmethod
+    def iso_of(raw: bytes) -> str | None:
+        """The ISO date of an "epoch iso" entry; None (logged) for an entry no node wrote."""
+        _, _, iso = raw.decode("utf-8", "replace").partition(" ")
+        if parse_iso(iso) is None:
+            logger.warning("ignoring an announced date that is not one: %r", raw[:60])
+            return None
+        return iso

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import json
-import pickle
 import time
 from collections import Counter
 from typing import Any
 
+from crawler.cluster import wire
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys
 from crawler.cluster.redis_server import connect
 from crawler.cluster.state import current_run
@@ -19,7 +19,10 @@ def frontier_sites(client, keys: Keys) -> tuple[dict[str, int], bool]:
     per_site: Counter = Counter()
     entries = client.zrange(keys.frontier, 0, FRONTIER_SAMPLE - 1)
     for data in entries:
-        site = (pickle.loads(data).get("cb_kwargs") or {}).get("site")
+        try:
+            site = (wire.request_loads(data).get("cb_kwargs") or {}).get("site")
+        except wire.WireError:
+            site = None  # not a request: the node that pops it sets it aside
         per_site[getattr(site, "name", "?")] += 1
     return dict(per_site), len(entries) < FRONTIER_SAMPLE
 

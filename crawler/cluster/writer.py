@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import pickle
 import signal
 import socket
 import time
@@ -24,6 +23,9 @@ from typing import Any
 import redis
 
 from archive.store import Archive
+from crawler.cluster import wire
+from crawler.cluster.failed import set_aside
+from crawler.oserrors import StorageFailed, is_storage_failure, storage_failure
 from crawler.cluster.frontier import requeue
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys
 from crawler.cluster.redis_server import RedisUnavailable, connect
@@ -181,15 +183,25 @@ class ClusterWriter:
         failed = []
         for entry_id, fields in entries:
             try:
-                self.stages.process(pickle.loads(fields[b"item"]))
+                item = wire.from_stream_fields(fields)
+                if not isinstance(item, wire.TYPES["CrawledArticle"]):
+                    raise wire.WireError(f"a stream entry must be a CrawledArticle, not {type(item).__name__}")
+            except wire.WireError as exc:  # not data a node wrote: never run, never blocks the stream
+                failed.append((entry_id, fields, str(exc)))
+                continue
+            try:
+                self.stages.process(item)
             except Exception as exc:  # a bad entry must not block the stream: keep it aside, with the reason
-                logger.exception("cannot archive stream entry %s; kept in %s:failed", entry_id, self.keys.prefix)
+                if is_storage_failure(exc):
+                    raise  # the disk, not the entry: the run stops (crawler/oserrors.py)
+                logger.exception("cannot archive stream entry %s; kept in %s", entry_id, self.keys.failed)
                 failed.append((entry_id, fields, repr(exc)))
         self.session.archive.commit()
         ids = [entry_id for entry_id, _ in entries]
         pipe = self.client.pipeline(transaction=True)
         for entry_id, fields, reason in failed:
-            pipe.xadd(f"{self.keys.prefix}:failed", {**fields, b"reason": reason, b"entry": entry_id})
+            set_aside(pipe, self.keys, "the stream", fields.get(b"item"), reason, entry=entry_id,
+                      node=fields.get(b"node", b"?"))
         self.add_tally_deltas(pipe)
         pipe.xack(self.keys.stream, self.keys.group, *ids)
         pipe.xdel(self.keys.stream, *ids)
@@ -210,9 +222,12 @@ class ClusterWriter:
 
     def tallies(self) -> tuple[Counter, Counter]:
         counts, fill = Counter(), Counter()
-        for raw, n in self.client.hgetall(self.keys.run_tally).items():
-            kind, site, name = raw.decode().split(SEP)
-            (counts if kind == "c" else fill)[(site, name)] = int(n)
+        for raw, n in integer_fields(self.client.hgetall(self.keys.run_tally), self.keys.run_tally).items():
+            kind, site, name = (raw.split(SEP) + ["", "", ""])[:3]
+            if kind not in ("c", "f") or not site or not name:
+                logger.warning("ignoring %s field %r: not a tally this writer wrote", self.keys.run_tally, raw[:60])
+                continue
+            (counts if kind == "c" else fill)[(site, name)] = n
         return counts, fill
 
     # -- runs -----------------------------------------------------------
@@ -240,7 +255,7 @@ class ClusterWriter:
             return False
         if self.client.xpending(self.keys.stream, self.keys.group)["pending"]:
             return False
-        return not any(self.client.hlen(self.keys.inflight(node.decode()))
+        return not any(self.client.hlen(self.keys.inflight(node.decode("utf-8", "replace")))
                        for node in self.client.smembers(self.keys.nodes))
 
     def maybe_finish_run(self) -> None:
@@ -255,11 +270,12 @@ class ClusterWriter:
             self.finish_run(run)
 
     def finish_run(self, run: RunState) -> None:
-        stats = {k.decode(): int(v) for k, v in self.client.hgetall(self.keys.run_stats).items()}
+        stats = integer_fields(self.client.hgetall(self.keys.run_stats), self.keys.run_stats)
         scheduled = {url.decode() for url in self.client.sscan_iter(self.keys.run_scheduled, count=1000)}
         announced = SharedLastmods(self.client, self.keys).all()
         lastmods = {url: iso for url, iso in announced.items() if url in scheduled}
-        redirects = {s.decode(): t.decode() for s, t in self.client.hscan_iter(self.keys.run_redirects, count=1000)}
+        redirects = {s.decode("utf-8", "replace"): t.decode("utf-8", "replace")
+                     for s, t in self.client.hscan_iter(self.keys.run_redirects, count=1000)}
         self.session.counts, self.session.fill = self.tallies()
         self.stages.close()
         seconds = round(time.time() - run.started, 2)
@@ -284,13 +300,24 @@ class ClusterWriter:
     def reap_dead_nodes(self) -> None:
         """A node whose heartbeat lapsed (kill -9, a lost machine): its requests go back to the frontier."""
         for raw in self.client.smembers(self.keys.nodes):
-            node = raw.decode()
+            node = raw.decode("utf-8", "replace")
             if self.client.exists(self.keys.alive(node)):
                 continue
             given_back = requeue(self.client, self.keys.inflight(node), self.keys.frontier)
             self.client.srem(self.keys.nodes, node)
             logger.warning("node %s stopped answering: %d request(s) it held are back on the frontier", node,
                            given_back)
+
+
+def integer_fields(raw: dict[bytes, bytes], key: str) -> dict[str, int]:
+    """A hash of counts as {name: int}; a field that is not a count is logged and left out."""
+    found = {}
+    for name, value in raw.items():
+        try:
+            found[name.decode()] = int(value)
+        except (UnicodeDecodeError, ValueError):
+            logger.warning("ignoring %s field %r = %r: not a count", key, name[:60], value[:60])
+    return found
 
 
 def run_writer(db_path: str | Path, redis_url: str, *, prefix: str = DEFAULT_PREFIX, until_idle: bool = False,
@@ -311,6 +338,12 @@ def run_writer(db_path: str | Path, redis_url: str, *, prefix: str = DEFAULT_PRE
         except redis.RedisError as exc:
             raise RedisUnavailable(f"lost Redis at {redis_url}: {exc}; the archive is intact (committed "
                                    "batches only), unacknowledged entries are taken up by the next writer") from exc
+        except Exception as exc:  # disk full, read-only, I/O error: one line, exit 74 (crawler/oserrors.py)
+            failure = storage_failure(exc)
+            if failure is None:
+                raise
+            raise StorageFailed(f"{failure}: the writer stopped; the archive is intact (committed batches only), "
+                                "unacknowledged entries are taken up by the next writer") from None
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
