@@ -8,7 +8,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from crawler.errors import UsageError, checked_http_url
+from crawler.errors import UsageError
+from crawler.urlpolicy import check_url as checked_http_url
 from crawler.options import DEFAULT_DB, EXIT_USAGE, parse_since, resolve_crawl_sites, with_db
 from crawler.oserrors import EXIT_STORAGE, StorageFailed
 

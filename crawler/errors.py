@@ -39,10 +39,3 @@ def read_input_file(path: str | Path) -> bytes:
         raise UsageError(f"cannot read {path}: permission denied") from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
-
-
-def checked_http_url(url: str) -> str:
-    """`url` itself when the URL policy accepts it (absolute http(s), parses, bounded length), else a UsageError."""
-    from crawler.urlpolicy import check_url
-
-    return check_url(url)

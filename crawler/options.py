@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
-from crawler.errors import checked_http_url
+from crawler.urlpolicy import check_url as checked_http_url
 
 DEFAULT_DB = "archive.db"
 EXIT_USAGE = 2  # crawler.runner.EXIT_USAGE, without importing Scrapy before it is needed

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, Sequence
 from urllib.parse import urlsplit
 
 from crawler.errors import UsageError
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
-    from crawler.catalog import Site
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +82,17 @@ def host_of(url: str) -> str:
 
 def under(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
+
+
+class Site(Protocol):
+    """What the policy reads of a catalog site (crawler.catalog.Site), named here so this leaf module,
+    which crawler.errors uses, does not import the catalog back."""
+
+    name: str
+    domains: Sequence[str]
+    sitemaps: Sequence[str]
+    feeds: Sequence[str]
+    start_urls: Sequence[str]
 
 
 @dataclass(frozen=True)
