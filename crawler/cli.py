@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from crawler.errors import UsageError, checked_http_url
-from crawler.options import http_url, known_site, non_negative, port, positive
+from crawler.options import at_least, http_url, known_site, non_negative, port, positive
 
 DEFAULT_DB = "archive.db"
 EXIT_USAGE = 2  # crawler.runner.EXIT_USAGE, without importing Scrapy before it is needed
@@ -58,7 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     demo = with_db(commands.add_parser("demo", help="serve the bundled sample site on 127.0.0.1 and crawl it"))
-    demo.add_argument("--articles", type=positive, default=36, help="articles on the sample site (default 36)")
+    from crawler.sample_site.site import MIN_ARTICLES
+
+    demo.add_argument("--articles", type=at_least(MIN_ARTICLES), default=36, metavar="N",
+                      help=f"articles on the sample site ({MIN_ARTICLES} or more, default 36)")
     demo.add_argument("--port", type=port, default=None,
                       help=f"port for the sample site (default: the one the archive knows, else {DEMO_PORT}; "
                            "a free one, said on stderr, if taken)")

@@ -207,6 +207,7 @@ class ArchiveStage:
             "discovered": site_stats.get("requested/articles", 0) + sum(
                 v for k, v in site_stats.items() if k.startswith("skipped/")),
             "known": site_stats.get("skipped/already_archived", 0),
+            "requested_articles": site_stats.get("requested/articles", 0),
             "extracted": extracted,
             "failures": sum(v for k, v in site_stats.items() if k.startswith("failures/")),
             **outcomes,
@@ -252,6 +253,7 @@ class ArchiveStage:
             "failures": failures,
             "requests": stats.get("downloader/request_count", 0),
             "skipped_known": sum(v for k, v in stats.items() if k.endswith("/skipped/already_archived")),
+            "skipped": skipped_reasons(stats),
             "seconds": seconds,
             "close_reason": reason,
         }
@@ -263,3 +265,13 @@ class ArchiveStage:
             self.record_site(site, stats)
         session.archive.finish_run(session.run_id, counts, status)
         logger.info("run %s %s: %s", session.run_id, status, counts)
+
+
+def skipped_reasons(stats: dict) -> dict[str, int]:
+    """Article URLs the run met and did not request, by reason, over all sites (already archived
+    ones are counted apart, as `skipped_known`)."""
+    reasons: Counter = Counter()
+    for key, value in stats.items():
+        if key.startswith("site/") and "/skipped/" in key and not key.endswith("/already_archived"):
+            reasons[key.rsplit("/skipped/", 1)[1]] += value
+    return dict(reasons)
