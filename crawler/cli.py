@@ -291,8 +291,11 @@ def cmd_sites_check(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.text())
     if args.write:
-        path = record_verifications(verification_entries(result), args.overrides)
-        print(f"verdicts recorded in {path}", file=sys.stderr)
+        entries = verification_entries(result)
+        path = record_verifications(entries, args.overrides)
+        left = [r.site for r in result.reports if r.site not in entries]
+        note = f"; not recorded, unreachable from here: {', '.join(left)}" if left else ""
+        print(f"verdicts recorded in {path}{note}", file=sys.stderr)
     return result.exit_code
 
 

@@ -87,7 +87,14 @@ class RunResult:
 
     def problems(self) -> list[str]:
         """What made the run fail, one line each, for stderr (the summary line stays on stdout)."""
-        lines = [f"{site}: nothing fetched" for site in self.failed_sites()]
+        lines = []
+        for site in self.failed_sites():
+            c = self.site_counts[site]
+            if c.get("unreachable"):
+                lines.append(f"{site}: unreachable from here ({c['unreachable_reason']}, {c['unreachable']} "
+                             "requests): nothing fetched")
+            else:
+                lines.append(f"{site}: nothing fetched (see the log)")
         if self.archived_nothing():
             lines.append(f"run {self.run_id} archived nothing although it requested {self.requested_articles()} "
                          "article pages (see the log)")

@@ -208,6 +208,7 @@ class ArchiveStage:
                 v for k, v in site_stats.items() if k.startswith("skipped/")),
             "known": site_stats.get("skipped/already_archived", 0),
             "requested_articles": site_stats.get("requested/articles", 0),
+            **unreachable_counts(site_stats),
             "extracted": extracted,
             "failures": sum(v for k, v in site_stats.items() if k.startswith("failures/")),
             **outcomes,
@@ -275,3 +276,11 @@ def skipped_reasons(stats: dict) -> dict[str, int]:
         if key.startswith("site/") and "/skipped/" in key and not key.endswith("/already_archived"):
             reasons[key.rsplit("/skipped/", 1)[1]] += value
     return dict(reasons)
+
+
+def unreachable_counts(site_stats: dict) -> dict:
+    """Requests that found the host unreachable (crawler.reachability) and the most common cause."""
+    causes = {k.split("/", 1)[1]: v for k, v in site_stats.items() if k.startswith("unreachable/")}
+    if not causes:
+        return {}
+    return {"unreachable": sum(causes.values()), "unreachable_reason": max(causes, key=causes.get)}
