@@ -216,8 +216,8 @@ class ArchiveStage:
         filled = {name: n for (name_site, name), n in session.fill.items() if name_site == site}
         rates = fill_rates(filled)
         flags = assess(counts, rates, session.archive.site_history(site, before_run=session.run_id))
-        for flag in flags:
-            logger.warning("site %s health: %s", site, flag)
+        for flag in flags:  # a site that fetched nothing is said once at the run's end (RunResult.problems)
+            logger.log(logging.INFO if counts["pages"] == 0 else logging.WARNING, "site %s health: %s", site, flag)
         articles = outcomes.get("new", 0) + outcomes.get("near_duplicate", 0) + outcomes.get("updated", 0)
         session.archive.record_site_run(session.run_id, site, counts["pages"], articles, counts, rates, flags)
 
