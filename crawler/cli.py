@@ -230,7 +230,7 @@ def crawl_and_report(sites: list, db: str, *, fail_on_health: bool = False, **op
     try:
         result = run_crawl(sites, db, **options)
     except ArchiveBusy as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: busy: {exc}", file=sys.stderr)
         return EXIT_BUSY
     print(result.summary_line(db))
     for line in result.problems():
@@ -377,7 +377,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
         with ArchiveLock(args.db):
             result = reextract(Path(args.db), site=args.site, since=utc_iso(args.since))
     except ArchiveBusy as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: busy: {exc}", file=sys.stderr)
         return EXIT_BUSY
     print(f"re-extracted {result.seen}: {result.changed} changed, {result.unchanged} unchanged, {result.failed} failed")
     return 0
