@@ -9,16 +9,19 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from crawler.errors import UsageError
-from crawler.urlpolicy import check_url as checked_http_url
-from crawler.options import DEFAULT_DB, EXIT_USAGE, parse_since, resolve_crawl_sites, with_db
+from crawler.options import (
+    DEFAULT_DB, EXIT_USAGE, at_least, http_url, known_site, non_negative, parse_since, port, positive,
+    resolve_crawl_sites, with_db,
+)
 from crawler.oserrors import EXIT_STORAGE, StorageFailed
+from crawler.urlpolicy import check_url as checked_http_url
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """Bad options are reported like every other usage error: one line, exit 2 (see `--help` for usage)."""
+    """Bad options are reported like every other usage error: one line `error: …`, exit 2."""
 
     def error(self, message: str):
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"error: {message} (see `{self.prog} --help`)\n")
 
 
 # The demo serves the sample site on one port, so its URLs (and a second run's incremental
@@ -44,21 +47,29 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = with_db(commands.add_parser("demo", help="serve the bundled sample site on 127.0.0.1 and crawl it"))
-    demo.add_argument("--articles", type=int, default=36, help="articles on the sample site")
-    demo.add_argument("--port", type=int, default=DEMO_PORT, help="port for the sample site (a free one if taken)")
+    from crawler.sample_site.site import MIN_ARTICLES
+
+    demo.add_argument("--articles", type=at_least(MIN_ARTICLES), default=36, metavar="N",
+                      help=f"articles on the sample site ({MIN_ARTICLES} or more, default 36)")
+    demo.add_argument("--port", type=port, default=None,
+                      help=f"port for the sample site (default: the one the archive knows, else {DEMO_PORT}; "
+                           "a free one, said on stderr, if taken)")
     demo.set_defaults(handler=cmd_demo)
 
     crawl = with_db(commands.add_parser("crawl", help="crawl catalog sites (or any URL) into the archive"))
     crawl.add_argument("sites", nargs="*", help="catalog names (see `sites`)")
     crawl.add_argument("--all", action="store_true", help="every catalog site")
-    crawl.add_argument("--url", help="crawl a site that is not in the catalog (discovers robots.txt sitemaps)")
-    crawl.add_argument("--base-url", help="where a locally served catalog site ({base}) lives")
+    crawl.add_argument("--url", type=http_url,
+                       help="crawl a site that is not in the catalog (discovers robots.txt sitemaps)")
+    crawl.add_argument("--base-url", type=http_url, help="where a locally served catalog site ({base}) lives")
     crawl.add_argument("--refresh", action="store_true", help="fetch archived articles again (conditional requests)")
-    crawl.add_argument("--recheck-days", type=int, default=0, metavar="N",
+    crawl.add_argument("--recheck-days", type=non_negative, default=0, metavar="N",
                        help="fetch archived articles first seen in the last N days again (edits, removals)")
     crawl.add_argument("--since", type=parse_since, help="skip entries announced before this date")
-    crawl.add_argument("--max-articles", type=int, default=0, help="stop requesting articles after N")
-    crawl.add_argument("--max-pages", type=int, default=0, help="stop after N responses")
+    crawl.add_argument("--max-articles", type=non_negative, default=0, metavar="N",
+                       help="stop requesting articles after N (0: no limit)")
+    crawl.add_argument("--max-pages", type=non_negative, default=0, metavar="N",
+                       help="stop after N responses (0: no limit)")
     crawl.add_argument("--log-file", help="the full log, rotating (default: beside the archive, ARCHIVE.log)")
     crawl.add_argument("--fail-on-health", action="store_true", help="exit 3 when a site's health is flagged")
     crawl.add_argument("-v", "--verbose", action="store_true", help="the full log on stderr too")
@@ -66,17 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.set_defaults(handler=cmd_crawl)
 
     extract = commands.add_parser("extract", help="extract one saved page and print the article as JSON")
-    extract.add_argument("file", type=Path)
+    extract.add_argument("file", type=Path, help="the saved HTML page")
     extract.add_argument("--url", required=True, help="the URL the page was fetched from")
     extract.add_argument("--site", help="apply this catalog site's extraction hints")
     extract.set_defaults(handler=cmd_extract)
 
     sites = commands.add_parser("sites", help="list the site catalog, or check entries against their live sites")
     sites.add_argument("names", nargs="*", metavar="SITE", help="with --check: the entries to check (default all)")
-    sites.add_argument("--json", action="store_true")
+    sites.add_argument("--json", action="store_true", help="one JSON document instead of text")
     sites.add_argument("--check", action="store_true", help="fetch each entry's discovery URLs and a few articles")
-    sites.add_argument("--articles", type=int, default=3, metavar="N", help="articles fetched per site (default 3)")
-    sites.add_argument("--base-url", help="where a locally served catalog site ({base}) lives")
+    sites.add_argument("--articles", type=non_negative, default=3, metavar="N",
+                       help="articles fetched per site (default 3)")
+    sites.add_argument("--base-url", type=http_url, help="where a locally served catalog site ({base}) lives")
     sites.add_argument("--write", action="store_true", help="record each verdict in the local verification file")
     sites.add_argument("--overrides", type=Path, help="the local verification file (default: see README)")
     sites.add_argument("--catalog", type=Path, help="another catalog file (default the bundled crawler/sites.toml)")
@@ -85,19 +97,19 @@ def build_parser() -> argparse.ArgumentParser:
     from archive.fts import DEFAULT_WINDOW
 
     search = with_db(commands.add_parser("search", help="Arabic full-text search of the archive"))
-    search.add_argument("query")
-    search.add_argument("--site")
+    search.add_argument("query", help="words to find (Arabic spelling variants match each other)")
+    search.add_argument("--site", help="only this site (a catalog or archived site name)")
     search.add_argument("--since", type=iso_date_text, help="published on or after (ISO date)")
-    search.add_argument("--limit", type=int, default=20)
-    search.add_argument("--window", type=int, default=DEFAULT_WINDOW, metavar="K",
+    search.add_argument("--limit", type=positive, default=20, metavar="N", help="hits to print (default 20)")
+    search.add_argument("--window", type=positive, default=DEFAULT_WINDOW, metavar="K",
                         help=f"rank among the K most recently archived matches (default {DEFAULT_WINDOW:,})")
     search.add_argument("--all", action="store_true", dest="exhaustive",
                         help="rank every match (slower on common words in a large archive)")
     search.set_defaults(handler=cmd_search)
 
     export = with_db(commands.add_parser("export", help="export articles with captions and sources"))
-    export.add_argument("--format", required=True, choices=["jsonl", "csv", "parquet"])
-    export.add_argument("--site")
+    export.add_argument("--format", required=True, choices=["jsonl", "csv", "parquet"], help="output format")
+    export.add_argument("--site", help="only this site (a catalog or archived site name)")
     export.add_argument("--since", help="published (or fetched) on or after this ISO date")
     export.add_argument("--until", help="published (or fetched) on or before this ISO date")
     export.add_argument("--out", type=Path, help="output file (default articles[-SITE]-DATE.FORMAT)")
@@ -106,20 +118,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(handler=cmd_export)
 
     stats = with_db(commands.add_parser("stats", help="articles per site/day/section, runs, fill-rates, health"))
-    stats.add_argument("--days", type=int, default=14)
-    stats.add_argument("--json", action="store_true")
+    stats.add_argument("--days", type=positive, default=14, metavar="N", help="days of history shown (default 14)")
+    stats.add_argument("--json", action="store_true", help="one JSON document instead of text")
     stats.add_argument("--report", type=Path, metavar="DIR",
                        help="write an HTML report with charts (and PNG pictures of them) into DIR")
     stats.set_defaults(handler=cmd_stats)
 
     reextract = with_db(commands.add_parser("reextract", help="re-run extraction over stored raw pages (offline)"))
-    reextract.add_argument("--site")
+    reextract.add_argument("--site", help="only this site's articles")
     reextract.add_argument("--since", type=parse_since, help="only articles fetched on or after this date (UTC)")
     reextract.set_defaults(handler=cmd_reextract)
 
     serve = with_db(commands.add_parser("serve", help="browse the archive in Datasette (read-only)"))
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8001)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=port, default=8001, help="port to listen on (default 8001)")
     serve.add_argument("--open", action="store_true", help="open a web browser")
     serve.set_defaults(handler=cmd_serve)
 
@@ -136,14 +148,38 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.sample_site import SampleSite, serve
 
     site = SampleSite(n_articles=args.articles)
+    wanted = args.port or archived_demo_port(args.db) or DEMO_PORT
     try:
-        server = serve(site, port=args.port)
-    except OSError:  # taken: any free port still works, but a later demo run will see new URLs
+        server = serve(site, port=wanted)
+    except OSError:  # taken: any free port works; the archive remembers it, so the next demo asks for it first
         server = serve(site)
+        fallback = server.base_url.rsplit(":", 1)[1]
+        print(f"port {wanted} is taken: serving on port {fallback} instead, so this run fetches every article "
+              f"as new (a rerun asks for port {fallback} again)", file=sys.stderr)
     with server:
         print(f"sample site serving at {server.base_url}; full log in {default_log_file(args.db)}", file=sys.stderr)
         sites = [get_site("sample").with_base_url(server.base_url)]
         return crawl_and_report(sites, args.db, settings=dict(LOCAL_SITE_SETTINGS))
+
+
+def archived_demo_port(db: str) -> int | None:
+    """The port of the sample site whose articles the archive holds: serving there again keeps the
+    demo's promise that a rerun fetches no article page (its URLs include the port)."""
+    from urllib.parse import urlsplit
+
+    from archive.readonly import open_readonly
+
+    if not Path(db).is_file():
+        return None
+    try:
+        conn = open_readonly(db)
+    except UsageError:  # not an archive: the crawl says so
+        return None
+    try:
+        row = conn.execute("SELECT url FROM articles WHERE site = 'sample' ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    return urlsplit(row[0]).port if row else None
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -173,9 +209,11 @@ def crawl_and_report(sites: list, db: str, *, fail_on_health: bool = False, **op
     try:
         result = run_crawl(sites, db, **options)
     except ArchiveBusy as exc:
-        print(f"busy: {exc}", file=sys.stderr)
+        print(f"error: busy: {exc}", file=sys.stderr)
         return EXIT_BUSY
     print(result.summary_line(db))
+    for line in result.problems():
+        print(f"error: {line}", file=sys.stderr)
     return result.exit_code(fail_on_health)
 
 
@@ -232,8 +270,11 @@ def cmd_sites_check(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.text())
     if args.write:
-        path = record_verifications(verification_entries(result), args.overrides)
-        print(f"verdicts recorded in {path}", file=sys.stderr)
+        entries = verification_entries(result)
+        path = record_verifications(entries, args.overrides)
+        left = [r.site for r in result.reports if r.site not in entries]
+        note = f"; not recorded, unreachable from here: {', '.join(left)}" if left else ""
+        print(f"verdicts recorded in {path}{note}", file=sys.stderr)
     return result.exit_code
 
 
@@ -243,6 +284,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     conn = open_readonly(args.db)
     try:
+        known_site(args.site, conn)
         hits = search(conn, args.query, site=args.site, since=args.since, limit=args.limit, window=args.window,
                       exhaustive=args.exhaustive)
     finally:
@@ -259,6 +301,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from archive.readonly import open_readonly
 
     conn = open_readonly(args.db)
+    try:
+        known_site(args.site, conn)
+    except UsageError:
+        conn.close()
+        raise
     progress = terminal_progress()
     try:
         result = export_articles(
@@ -311,7 +358,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
         with ArchiveLock(args.db):
             result = reextract(Path(args.db), site=args.site, since=utc_iso(args.since))
     except ArchiveBusy as exc:
-        print(f"busy: {exc}", file=sys.stderr)
+        print(f"error: busy: {exc}", file=sys.stderr)
         return EXIT_BUSY
     print(f"re-extracted {result.seen}: {result.changed} changed, {result.unchanged} unchanged, {result.failed} failed")
     return 0

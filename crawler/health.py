@@ -29,8 +29,13 @@ def assess(counts: dict[str, Any], rates: dict[str, float], history: list[dict[s
     flags = []
     if counts.get("article_pages", 0) > 0 and counts.get("extracted", 0) == 0:
         flags.append(f"0 articles extracted from {counts['article_pages']} article pages")
-    if counts.get("discovered", 0) == 0 and any(h["counts"].get("discovered", 0) > 0 for h in history):
-        flags.append("no article links discovered (previous runs found some)")
+    if counts.get("pages", 0) == 0 and counts.get("known", 0) == 0:
+        unreachable = f": unreachable from here ({counts['unreachable_reason']})" if counts.get("unreachable") else ""
+        flags.append(f"nothing fetched{unreachable}")
+    elif counts.get("discovered", 0) == 0:
+        found_before = any(h["counts"].get("discovered", 0) > 0 for h in history)
+        flags.append("no article links discovered" + (" (previous runs found some)" if found_before else
+                                                      " (nor in any earlier run)" if history else " (first run)"))
     if counts.get("extracted", 0) >= MIN_ARTICLES_FOR_RATES:
         baseline = [h["fill_rates"] for h in history if h["counts"].get("extracted", 0) >= MIN_ARTICLES_FOR_RATES][:5]
         for name in HEALTH_FIELDS:

@@ -71,9 +71,12 @@ def file_handler(path: str | Path, level: str | int = "INFO") -> logging.Handler
 
 
 def console_handler(level: str | int = "WARNING") -> logging.Handler:
+    from crawler.reachability import PerRequestUnreachable
+
     handler = ConsoleHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler.setLevel(level)
+    handler.addFilter(PerRequestUnreachable())  # said once per site at the run's end instead
     return handler
 
 

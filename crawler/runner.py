@@ -32,6 +32,19 @@ EXIT_INTERRUPTED = 130
 LOCAL_SITE_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_START_DELAY": 0.05, "CONCURRENT_REQUESTS_PER_DOMAIN": 4}
 
 
+# How the summary names the URLs a run met and did not fetch (spider stats `site/S/skipped/REASON`).
+SKIP_LABELS = {
+    "ignored": "robots.txt or trap rules",
+    "missing_listing": "listing pages that do not exist",
+    "older_than_since": "older than --since",
+    "max_articles": "past --max-articles",
+    "known_not_article": "known not to be articles",
+    "distrusted_sitemap": "from a sitemap of non-articles",
+    "offsite_redirect": "redirected off the site",
+    "url_policy": "refused by the URL policy",
+}
+
+
 @dataclass
 class RunResult:
     run_id: int | None
@@ -41,13 +54,21 @@ class RunResult:
     health: dict[str, list[str]] = field(default_factory=dict)
 
     def summary_line(self, db_path: str | Path) -> str:
+        """One line that accounts for every article URL the run met: archived, known, skipped or failed."""
         c = self.counts
         sites = ",".join(self.site_counts) or "-"
-        line = (
-            f"run {self.run_id} {self.status} [{sites}]: {c.get('new', 0)} new, {c.get('updated', 0)} updated, "
-            f"{c.get('duplicates', 0)} duplicates, {c.get('unchanged', 0)} unchanged, {c.get('failures', 0)} failures, "
-            f"{c.get('requests', 0)} requests, {c.get('seconds', 0)} s -> {db_path}"
-        )
+        known = c.get("unchanged", 0) + c.get("skipped_known", 0)
+        parts = [f"{c.get('new', 0)} new", f"{c.get('updated', 0)} updated", f"{c.get('duplicates', 0)} duplicates",
+                 f"{known} already archived and unchanged"]
+        if c.get("not_article"):
+            parts.append(f"{c['not_article']} not articles")
+        skipped = c.get("skipped") or {}
+        if skipped:
+            reasons = ", ".join(f"{SKIP_LABELS.get(reason, reason.replace('_', ' '))} {n}"
+                                for reason, n in sorted(skipped.items()))
+            parts.append(f"{sum(skipped.values())} skipped ({reasons})")
+        parts += [f"{c.get('failures', 0)} failures", f"{c.get('requests', 0)} requests"]
+        line = f"run {self.run_id} {self.status} [{sites}]: {', '.join(parts)}, {c.get('seconds', 0)} s -> {db_path}"
         if c.get("sitemaps_not_read"):  # the run's sitemap bound (SITEMAP_MAX_DEPTH / SITEMAP_MAX_FILES) was met
             line += f" | {c['sitemaps_not_read']} sitemaps not read (sitemap bound)"
         flagged = [f"{site}: {'; '.join(flags)}" for site, flags in self.health.items() if flags]
@@ -59,10 +80,34 @@ class RunResult:
         """Sites that produced nothing at all: no page fetched and no article archived or skipped as known."""
         return [name for name, c in self.site_counts.items() if c.get("pages", 0) == 0 and c.get("known", 0) == 0]
 
+    def archived_nothing(self) -> bool:
+        """Article pages were requested, yet none was archived, found unchanged or skipped as known."""
+        c = self.counts
+        accounted = sum(c.get(k, 0) for k in ("new", "updated", "unchanged", "duplicates", "skipped_known"))
+        return self.status != "interrupted" and self.requested_articles() > 0 and accounted == 0
+
+    def requested_articles(self) -> int:
+        return sum(site.get("requested_articles", 0) for site in self.site_counts.values())
+
+    def problems(self) -> list[str]:
+        """What made the run fail, one line each, for stderr (the summary line stays on stdout)."""
+        lines = []
+        for site in self.failed_sites():
+            c = self.site_counts[site]
+            if c.get("unreachable"):
+                lines.append(f"{site}: unreachable from here ({c['unreachable_reason']}, {c['unreachable']} "
+                             "requests): nothing fetched")
+            else:
+                lines.append(f"{site}: nothing fetched (see the log)")
+        if self.archived_nothing():
+            lines.append(f"run {self.run_id} archived nothing although it requested {self.requested_articles()} "
+                         "article pages (see the log)")
+        return lines
+
     def exit_code(self, fail_on_health: bool = False) -> int:
         if self.status == "interrupted":
             return EXIT_INTERRUPTED
-        if self.failed_sites():
+        if self.failed_sites() or self.archived_nothing():
             return EXIT_SITE_FAILED
         if fail_on_health and any(self.health.values()):
             return EXIT_UNHEALTHY

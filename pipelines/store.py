@@ -222,6 +222,8 @@ class ArchiveStage:
             "discovered": site_stats.get("requested/articles", 0) + sum(
                 v for k, v in site_stats.items() if k.startswith("skipped/")),
             "known": site_stats.get("skipped/already_archived", 0),
+            "requested_articles": site_stats.get("requested/articles", 0),
+            **unreachable_counts(site_stats),
             "extracted": extracted,
             "failures": sum(v for k, v in site_stats.items() if k.startswith("failures/")),
             **outcomes,
@@ -229,8 +231,8 @@ class ArchiveStage:
         filled = {name: n for (name_site, name), n in session.fill.items() if name_site == site}
         rates = fill_rates(filled)
         flags = assess(counts, rates, session.archive.site_history(site, before_run=session.run_id))
-        for flag in flags:
-            logger.warning("site %s health: %s", site, flag)
+        for flag in flags:  # a site that fetched nothing is said once at the run's end (RunResult.problems)
+            logger.log(logging.INFO if counts["pages"] == 0 else logging.WARNING, "site %s health: %s", site, flag)
         articles = outcomes.get("new", 0) + outcomes.get("near_duplicate", 0) + outcomes.get("updated", 0)
         session.archive.record_site_run(session.run_id, site, counts["pages"], articles, counts, rates, flags)
 
@@ -277,6 +279,7 @@ class ArchiveStage:
             "requests": stats.get("downloader/request_count", 0),
             "skipped_known": sum(v for k, v in stats.items() if k.endswith("/skipped/already_archived")),
             "sitemaps_not_read": sum(v for k, v in stats.items() if k.endswith("/skipped/sitemap_bound")),
+            "skipped": skipped_reasons(stats),
             "seconds": seconds,
             "close_reason": reason,
         }
@@ -288,3 +291,22 @@ class ArchiveStage:
             self.record_site(site, stats)
         session.archive.finish_run(session.run_id, counts, status)
         logger.info("run %s %s: %s", session.run_id, status, counts)
+
+
+def skipped_reasons(stats: dict) -> dict[str, int]:
+    """Article URLs the run met and did not request, by reason, over all sites (already archived
+    ones are counted apart, as `skipped_known`; sitemaps left unread by the sitemap bound are not article
+    URLs and have a count of their own, `sitemaps_not_read`)."""
+    reasons: Counter = Counter()
+    for key, value in stats.items():
+        if key.startswith("site/") and "/skipped/" in key and not key.endswith(("/already_archived", "/sitemap_bound")):
+            reasons[key.rsplit("/skipped/", 1)[1]] += value
+    return dict(reasons)
+
+
+def unreachable_counts(site_stats: dict) -> dict:
+    """Requests that found the host unreachable (crawler.reachability) and the most common cause."""
+    causes = {k.split("/", 1)[1]: v for k, v in site_stats.items() if k.startswith("unreachable/")}
+    if not causes:
+        return {}
+    return {"unreachable": sum(causes.values()), "unreachable_reason": max(causes, key=causes.get)}

@@ -35,6 +35,7 @@ from archive.known import KnownArticles
 from archive.recall import load_known
 from crawler.middlewares import ONE_ARTICLE_META
 from crawler.pagesignals import article_signals
+from crawler.reachability import unreachable_reason
 from crawler.runstate import RunBookkeeping
 from crawler.shapes import url_shape
 from crawler.urlpolicy import MAX_URL_LENGTH, UrlPolicy, url_refusal
@@ -495,6 +496,11 @@ class NewsSpider(scrapy.Spider):
             # A page linked like a listing that does not exist (e.g. /about on an ad-hoc site).
             self.logger.info("no such listing page: %s", url)
             outcome = "skipped/missing_listing"
+        elif reason := unreachable_reason(failure.value):  # said once per site at the run's end, not per request
+            self.logger.info("%s request failed, host unreachable (%s): %s", kind, reason, url)
+            outcome = f"failures/{kind}"
+            if site:
+                self.count(site, f"unreachable/{reason}")
         else:
             self.logger.warning("%s request failed: %s (%s)", kind, url, failure.getErrorMessage())
             outcome = f"failures/{kind}"

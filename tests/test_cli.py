@@ -129,3 +129,25 @@ def test_reextract_since_a_later_date_selects_nothing(archive):
     assert "re-extracted 0: 0 changed" in result.stdout
     refused = run_cli("reextract", "--db", str(archive), "--since", "soon")
     assert refused.returncode == 2 and "not an ISO date" in refused.stderr
+
+
+def every_option(parser, path=()):
+    """(command path, option) of every option and argument of every command and subcommand."""
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from every_option(sub, (*path, name))
+        elif not isinstance(action, argparse._HelpAction):
+            yield " ".join(path), action
+
+
+def test_every_option_of_every_command_says_what_it_is_for():
+    from crawler.cli import build_parser
+
+    options = list(every_option(build_parser()))
+    assert len(options) > 60  # every command was walked, the cluster's too
+    undocumented = [f"{path}: {action.option_strings or action.dest}" for path, action in options
+                    if not action.help]  # SUPPRESS-ed internals have a help string too
+    assert undocumented == []

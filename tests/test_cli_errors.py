@@ -38,6 +38,7 @@ def one_line_usage_error(result) -> str:
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: "), lines[0]  # one prefix for every command and every kind of mistake
     assert result.stdout == ""
     return lines[0]
 
@@ -95,6 +96,24 @@ CASES = {
                                   "NAME=VALUE"),
     "an empty search": (["search", "  ", "--db", "{tmp}/archive.db"], "empty search query"),
     "an unknown export format": (["export", "--format", "xlsx", "--db", "{tmp}/archive.db"], "invalid choice"),
+    # numbers out of range, checked where they are parsed
+    "serve on a port past 65535": (["serve", "--db", "{tmp}/archive.db", "--port", "80000"], "not a TCP port: 80000"),
+    "a demo on port 0": (["demo", "--db", "{tmp}/new.db", "--port", "0"], "not a TCP port: 0"),
+    "search with no hits wanted": (["search", "خبر", "--limit", "0", "--db", "{tmp}/archive.db"], "must be 1 or more"),
+    "search with a negative limit": (["search", "خبر", "--limit", "-1", "--db", "{tmp}/archive.db"], "must be 1 or more"),
+    "stats over negative days": (["stats", "--days", "-5", "--db", "{tmp}/archive.db"], "must be 1 or more, not -5"),
+    "crawl a negative number of articles": (["crawl", "aljazeera", "--max-articles", "-1", "--db", "{tmp}/new.db"],
+                                            "must be 0 or more"),
+    "a limit that is not a number": (["crawl", "aljazeera", "--max-pages", "ten", "--db", "{tmp}/new.db"],
+                                     "not a whole number"),
+    "a cluster of no nodes": (["cluster", "run", "sample", "--nodes", "0", "--db", "{tmp}/new.db"], "must be 1 or more"),
+    "a negative take-over lease": (["cluster", "seed", "sample", "--take-over-after", "-3"], "0 seconds or more"),
+    "check against a base URL that is not one": (["sites", "--check", "sample", "--base-url", "notaurl"],
+                                                 "not an http(s) URL"),
+    # sites neither the catalog nor the archive knows
+    "search an unknown site": (["search", "خبر", "--site", "nosuchsite", "--db", "{tmp}/archive.db"], "unknown site"),
+    "export an unknown site": (["export", "--format", "csv", "--site", "nosuchsite", "--db", "{tmp}/archive.db"],
+                               "unknown site"),
 }
 
 

@@ -8,6 +8,7 @@ child processes, exactly as an operator runs them.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -183,7 +184,9 @@ def test_three_nodes_archive_exactly_what_one_machine_archives_and_a_second_run_
     assert {path: n for path, n in Counter(first_article_requests).items() if n > 1} == retried
     assert rows(clustered, "SELECT COUNT(*) FROM crawl_runs WHERE status = 'finished'") == [(2,)]
 
-    assert second.stdout.startswith("run 2 finished [sample]: 0 new, 0 updated, 0 duplicates, 0 unchanged"), second.stdout
+    known = re.match(r"run 2 finished \[sample\]: 0 new, 0 updated, 0 duplicates, (\d+) already archived and "
+                     "unchanged", second.stdout)
+    assert known and int(known[1]) >= len(site.expected["archivable_paths"]), second.stdout  # aliases counted too
     assert second_article_requests == []
     assert archive_content(clustered)["articles"] == archive_content(single)["articles"]
 
@@ -284,9 +287,53 @@ def test_status_shows_nodes_writer_and_no_run_and_a_second_seed_is_refused(parts
     assert "run: none open" in status.stdout and "nodes: 1 alive" in status.stdout, status.stdout
     assert "writer: " in status.stdout and "writer: none" not in status.stdout
 
-    client.hset(keys.run, mapping={"status": "seeded", "id": 7})  # as if a run were open
+    client.hset(keys.run, mapping={"status": "seeded", "id": 7, "token": "t7", "started": time.time()})  # as if open
     refused = run_cli("cluster", "seed", "--url", "http://127.0.0.1:9/", "--redis", parts.redis_url)
-    assert refused.returncode == 75 and "run 7 is still open" in refused.stderr
+    assert refused.returncode == 75 and refused.stderr.startswith("error: run 7 is still open"), refused.stderr
+    assert "a run without progress for 600 s is taken over" in refused.stderr
+
+
+# -- 8. runs that tell the truth: their own summary, never blocked for good by dead parts --------------------------
+
+
+def test_a_fresh_archive_on_a_redis_used_before_gets_its_own_run_and_summary(redis_server, tmp_path):
+    """Run ids are per archive: the second archive's run 1 is not the first archive's run 1."""
+    with sample(n_articles=10) as (site, server):
+        common = ["sample", "--nodes", "1", "--base-url", server.base_url, "--redis", redis_server.url]
+        first = ok(run_cli("cluster", "run", *common, "--db", str(tmp_path / "first.db")))
+        second = ok(run_cli("cluster", "run", *common, "--db", str(tmp_path / "second.db")))
+        third = ok(run_cli("cluster", "run", *common, "--db", str(tmp_path / "second.db")))
+    n = len(site.expected["archivable_paths"])
+    assert first.stdout.startswith(f"run 1 finished [sample]: {n} new,"), first.stdout
+    assert second.stdout.startswith(f"run 1 finished [sample]: {n} new,"), second.stdout
+    assert archived_count(tmp_path / "second.db") == n
+    again = re.match(r"run 2 finished \[sample\]: 0 new, 0 updated, 0 duplicates, (\d+) already archived and unchanged",
+                     third.stdout)
+    assert again and int(again[1]) >= n, third.stdout  # every archived URL (aliases too) accounted for
+    assert connect(redis_server.url).exists(Keys().run) == 0  # nothing left open
+
+
+def test_a_run_left_open_by_dead_parts_is_taken_over_once_its_lease_expires(parts, tmp_path):
+    client, keys = connect(parts.redis_url), Keys()
+    db = tmp_path / "archive.db"
+    parts.writer(db)
+    node = parts.node()
+    wait_until(lambda: client.exists(keys.stream), what="the writer's consumer group")  # it has looked for a run
+    wait_until(lambda: client.exists(keys.alive(f"{os.uname().nodename}-{node.pid}")), what="the node's heartbeat")
+    stale = time.time() - 30
+    client.hset(keys.run, mapping={"status": "seeded", "id": 7, "token": "dead", "started": stale,
+                                   "progress_at": stale})  # its seed, writer and nodes died 30 s ago
+    with sample(n_articles=10) as (site, server):
+        refused = run_cli("cluster", "seed", "sample", "--base-url", server.base_url, "--redis", parts.redis_url,
+                          "--take-over-after", "60")
+        assert refused.returncode == 75 and re.search(r"last progress 3\d s ago", refused.stderr), refused.stderr
+        taken = ok(run_cli("cluster", "seed", "sample", "--base-url", server.base_url, "--redis", parts.redis_url,
+                           "--take-over-after", "20"))
+    n = len(site.expected["archivable_paths"])
+    assert taken.stdout.startswith(f"run 1 finished [sample]: {n} new,"), taken.stdout + taken.stderr
+    assert archived_count(db) == n
+    assert client.exists(keys.run) == 0 and client.zcard(keys.frontier) == 0
+    assert "run 7 made no progress for 3" in taken.stderr and "taken over" in taken.stderr, taken.stderr
 
 
 def test_a_node_without_redis_exits_69_with_the_url_in_the_error():

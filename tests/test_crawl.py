@@ -76,7 +76,27 @@ def test_demo_command_writes_the_archive(tmp_path):
     # The demo serves the site on the same port each time, so a second run sees the same URLs: incremental.
     again = run_cli("demo", "--db", str(db))
     assert again.returncode == 0, again.stderr[-3000:]
-    assert re.match(r"run 2 finished \[sample\]: 0 new, 0 updated, 0 duplicates, 0 unchanged", again.stdout), again.stdout
+    assert re.match(r"run 2 finished \[sample\]: 0 new, 0 updated, 0 duplicates, [1-9]\d* already archived and unchanged",
+                    again.stdout), again.stdout
+
+
+def test_demo_on_a_taken_port_says_so_and_its_rerun_still_fetches_no_article(tmp_path):
+    import socket
+
+    db = tmp_path / "demo.db"
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        first = run_cli("demo", "--db", str(db), "--port", str(taken))
+    assert first.returncode == 0, first.stderr[-3000:]
+    moved = re.search(rf"port {taken} is taken: serving on port (\d+) instead", first.stderr)
+    assert moved, first.stderr
+    # No --port: the demo asks for the port the archive's articles were served on, so the URLs are the same.
+    again = run_cli("demo", "--db", str(db))
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert f"http://127.0.0.1:{moved[1]}" in again.stderr and "is taken" not in again.stderr, again.stderr
+    assert re.match(r"run 2 finished \[sample\]: 0 new, 0 updated, 0 duplicates, [1-9]\d* already archived", again.stdout)
 
 
 def test_pool_and_inline_extraction_archive_identical_articles(sample_server, tmp_path):

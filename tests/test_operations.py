@@ -103,7 +103,7 @@ def test_a_crawl_of_a_locked_archive_exits_75_and_writes_nothing(tmp_path):
         result = ok(crawl(server, db), EXIT_BUSY)
         reextract = ok(run_cli("reextract", "--db", str(db)), EXIT_BUSY)
         assert server.requests == []  # not even robots.txt
-    assert "busy" in result.stderr and f"pid {os.getpid()}" in result.stderr
+    assert result.stderr.startswith("error: busy: another crawl") and f"pid {os.getpid()}" in result.stderr
     assert result.stdout == ""
     assert "busy" in reextract.stderr
     assert file_digest(db) == before

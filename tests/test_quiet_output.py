@@ -83,3 +83,16 @@ def test_progress_line_counts_and_bar():
     bounded = CrawlProgress.from_stats(stats, seconds=10.0, max_pages=40)
     assert bounded.fraction() == 0.75  # the bound that is nearer decides
     assert CrawlProgress.from_stats({}, seconds=0).line() == "0 articles · 0 pages · 0 failures · 0.0 pages/s"
+
+
+def test_an_unreachable_site_is_one_line_on_stderr_no_traceback_and_exit_1(tmp_path):
+    from tests.conftest import run_cli
+    from tests.test_cli_errors import free_port
+
+    result = run_cli("crawl", "sample", "--base-url", f"http://127.0.0.1:{free_port()}", "--db", str(tmp_path / "a.db"))
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert result.stderr.splitlines() == [
+        "error: sample: unreachable from here (connection refused, 3 requests): nothing fetched"], result.stderr
+    assert len(result.stdout.splitlines()) == 1 and result.stdout.startswith("run 1 finished [sample]: 0 new")
+    log = (tmp_path / "a.log").read_text(encoding="utf-8")
+    assert "Connection was refused" in log  # every request's failure is still in the log file

@@ -232,7 +232,8 @@ def test_an_unknown_site_is_a_one_line_usage_error(catalog):
     assert done.stderr.strip().count("\n") == 0 and "unknown site(s) no_such_site" in done.stderr
     negative = run_cli("sites", "--check", "right", "--articles", "-1", "--catalog", str(catalog), "--base-url",
                        "http://127.0.0.1:9")
-    assert negative.returncode == 2 and negative.stderr.strip() == "error: --articles must be 0 or more"
+    assert negative.returncode == 2, negative.stderr
+    assert negative.stderr.strip().startswith("error: argument --articles: must be 0 or more, not -1"), negative.stderr
 
 
 def test_the_bundled_sample_entry_served_healthy_is_ok(sample_server):
@@ -329,3 +330,47 @@ def test_the_verification_file_merges_entries_and_survives_odd_text(tmp_path):
     entries = load_verifications(path)
     assert set(entries) == {"a", "b.c"} and entries["b.c"]["verdict"] == odd
     assert load_verifications(tmp_path / "missing.toml") == {}
+
+
+# -- unreachable from here: a verdict of its own, never recorded as broken ---------------------------------------
+
+
+def unreachable_probe(reason: str = "DNS lookup failed") -> SiteProbe:
+    probe = SiteProbe("news", articles_wanted=1)
+    error = f"unreachable from here ({reason}): news.example"
+    probe.robots["https://news.example"] = RobotsFile("https://news.example/robots.txt", error=error)
+    probe.urls = [UrlProbe("https://news.example/sitemap.xml", "sitemap", error=error),
+                  UrlProbe("https://news.example/rss.xml", "feed", error=error)]
+    return probe
+
+
+def test_a_site_nothing_of_which_answers_is_unreachable_not_broken_and_not_recorded():
+    from crawler.sitecheck.report import EXIT_UNREACHABLE, CheckResult
+    from crawler.sitecheck.run import verification_entries
+
+    report = judged(unreachable_probe())
+    assert report.status == "unreachable"
+    assert report.verdict.startswith("unreachable from here (DNS lookup failed: news.example)"), report.verdict
+    assert "fix the entry" not in report.verdict
+    result = CheckResult(NOW.isoformat(), [report, judged(healthy_probe())])
+    assert result.exit_code == EXIT_UNREACHABLE
+    assert list(verification_entries(result)) == ["news"] and verification_entries(result)["news"]["status"] == "ok"
+
+
+def test_one_url_unreachable_among_working_ones_is_judged_as_before():
+    probe = healthy_probe()
+    probe.urls.append(UrlProbe("https://cdn.example/feed.xml", "feed", error="unreachable from here (timed out): x"))
+    assert judged(probe).status != "unreachable"
+
+
+def test_sites_check_of_a_site_refusing_connections_says_unreachable_and_writes_nothing_for_it(tmp_path):
+    from tests.test_cli_errors import free_port
+
+    overrides = tmp_path / "sites.toml"
+    result = run_cli("sites", "--check", "sample", "--base-url", f"http://127.0.0.1:{free_port()}", "--write",
+                     "--overrides", str(overrides), timeout=120)
+    assert result.returncode == 69, result.stderr[-3000:]
+    assert result.stdout.startswith("sample: unreachable from here (connection refused: 127.0.0.1)"), result.stdout
+    assert "Traceback" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+    assert "not recorded, unreachable from here: sample" in result.stderr
+    assert "sample" not in load_verifications(overrides)

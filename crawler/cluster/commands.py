@@ -7,7 +7,8 @@ import logging
 import sys
 
 from crawler.cluster.keys import DEFAULT_PREFIX, EXIT_REDIS
-from crawler.options import parse_since, resolve_crawl_sites, with_db
+from crawler.cluster.state import RUN_LEASE
+from crawler.options import http_url, non_negative, parse_since, positive, resolve_crawl_sites, seconds, with_db
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
@@ -25,17 +26,20 @@ def add_cluster_parser(commands) -> None:
     def crawl_options(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
         p.add_argument("sites", nargs="*", help="catalog names (see `sites`)")
         p.add_argument("--all", action="store_true", help="every catalog site")
-        p.add_argument("--url", help="a site that is not in the catalog")
-        p.add_argument("--base-url", help="where a locally served catalog site ({base}) lives")
+        p.add_argument("--url", type=http_url, help="a site that is not in the catalog")
+        p.add_argument("--base-url", type=http_url, help="where a locally served catalog site ({base}) lives")
         p.add_argument("--refresh", action="store_true", help="fetch archived articles again")
         p.add_argument("--since", type=parse_since, help="skip entries announced before this date")
+        p.add_argument("--take-over-after", type=seconds, default=RUN_LEASE, metavar="SECONDS",
+                       help=f"take over an open run that made no progress for this long (its writer or nodes "
+                            f"died; default {RUN_LEASE:.0f})")
         return p
 
     writer = common(with_db(parts.add_parser("writer", help="the one process that writes the archive")))
     writer.set_defaults(handler=cmd_writer)
 
     node = common(parts.add_parser("node", help="a crawl node: fetch, extract, add to the stream"))
-    node.add_argument("--workers", type=int, default=0, help="extraction processes (0: one per core)")
+    node.add_argument("--workers", type=non_negative, default=0, help="extraction processes (0: one per core)")
     node.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting")
     node.set_defaults(handler=cmd_node)
 
@@ -45,13 +49,13 @@ def add_cluster_parser(commands) -> None:
     seed.set_defaults(handler=cmd_seed)
 
     run = crawl_options(common(with_db(parts.add_parser("run", help="writer, N local nodes and a seed in one command"))))
-    run.add_argument("--nodes", type=int, default=2)
-    run.add_argument("--workers", type=int, default=1, help="extraction processes per node")
+    run.add_argument("--nodes", type=positive, default=2, help="local crawl nodes (default 2)")
+    run.add_argument("--workers", type=positive, default=1, help="extraction processes per node (default 1)")
     run.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Scrapy setting")
     run.set_defaults(handler=cmd_run, redis=None)  # no --redis: a private redis-server for this run
 
     status = common(parts.add_parser("status", help="frontier, nodes, stream lag, current run"))
-    status.add_argument("--json", action="store_true")
+    status.add_argument("--json", action="store_true", help="one JSON document instead of text")
     status.set_defaults(handler=cmd_status)
 
 
@@ -78,7 +82,7 @@ def guarded(run) -> int:
     from crawler.catalog import CatalogError
     from crawler.cluster.redis_server import RedisUnavailable
     from crawler.cluster.run import PartFailed
-    from crawler.cluster.seed import NoWriter, RunBusy
+    from crawler.cluster.seed import NoWriter, RunBusy, RunLost
     from crawler.cluster.writer import WriterBusy
     from crawler.lock import ArchiveBusy
     from crawler.oserrors import EXIT_STORAGE, StorageFailed
@@ -97,12 +101,12 @@ def guarded(run) -> int:
               file=sys.stderr)
         return EXIT_REDIS
     except (ArchiveBusy, WriterBusy, RunBusy) as exc:
-        print(f"busy: {exc}", file=sys.stderr)
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
     except (CatalogError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (NoWriter, PartFailed) as exc:
+    except (NoWriter, PartFailed, RunLost) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_SITE_FAILED
 
@@ -129,6 +133,8 @@ def resolve(args: argparse.Namespace) -> list:
 
 def report(result, db: str) -> int:
     print(result.summary_line(db))
+    for line in result.problems():
+        print(f"error: {line}", file=sys.stderr)
     return result.exit_code()
 
 
@@ -139,7 +145,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
     def run() -> int:
         result = seed(resolve(args), args.redis, prefix=args.prefix, refresh=args.refresh, since=args.since,
-                      wait=not args.no_wait)
+                      wait=not args.no_wait, take_over_after=args.take_over_after)
         if args.no_wait:
             print(f"run {result.run_id} seeded: {result.counts['requests']} discovery requests")
             return 0
@@ -156,7 +162,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     def run() -> int:
         result = run_cluster(resolve(args), args.db, nodes=args.nodes, workers=args.workers, prefix=args.prefix,
                              redis_url=args.redis, settings=settings_from(args),
-                             refresh=args.refresh, since=args.since)
+                             refresh=args.refresh, since=args.since, take_over_after=args.take_over_after)
         return report(result, args.db)
 
     return guarded(run)

@@ -84,8 +84,12 @@ class Keys:
     def run_redirects(self) -> str:
         return self._("run", "redirects")  # hash canonical redirect source -> canonical target, this run
 
-    def result(self, run_id: int | str) -> str:
-        return self._("result", str(run_id))  # the finished run's summary, for the seed that waits
+    def result(self, token: str) -> str:
+        return self._("result", token)  # the finished run's summary, for the seed that waits (by run token)
+
+    @property
+    def last_result(self) -> str:
+        return self._("last-result")  # the latest finished run's summary, for `status`
 
     def known(self, site: str) -> str:
         return self._("known", site)  # hash canonical URL -> archived state, published by the writer

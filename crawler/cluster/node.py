@@ -98,6 +98,7 @@ class ClusterNewsSpider(NewsSpider):
         self.keys = keys or Keys()
         self.shared_lastmods = SharedLastmods(client, self.keys) if client is not None else None
         self.run_id: int | None = None
+        self.run_token = ""
         self.stopping = False
 
     @classmethod
@@ -117,6 +118,7 @@ class ClusterNewsSpider(NewsSpider):
     def begin_run(self, run: RunState) -> None:
         """A new run: its sites and options, and none of the previous run's per-URL memory."""
         self.run_id, self.sites, self.refresh, self.since = run.id, run.sites, run.refresh, run.since
+        self.run_token = run.token
         self.frontier = Frontier()
         self.runstate.scheduled.clear()  # the run's per-URL state lives on disk (crawler/runstate.py)
         self.frontier.articles = self.runstate.scheduled
@@ -295,7 +297,7 @@ class NodeTick:
     def follow_run(self) -> None:
         spider = self.crawler.spider
         run = current_run(self.client, self.keys)
-        if run is not None and run.id and run.id != spider.run_id:
+        if run is not None and run.id and run.token != spider.run_token:  # ids repeat across archives
             self.pushed = dict(self.shared_stats())  # counts before this run belong to earlier runs
             spider.begin_run(run)
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 
@@ -20,10 +22,12 @@ from crawler.catalog import Site
 from crawler.cluster.frontier import CanonicalDupeFilter
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys
 from crawler.cluster.redis_server import connect
-from crawler.cluster.state import RunState, current_run
 from archive.known import KnownArticles
+from crawler.cluster.state import RUN_LEASE, RunState, current_run, drop_run
 from crawler.cluster.wire import REQUESTS
 from crawler.runner import RunResult
+
+logger = logging.getLogger(__name__)
 
 # KEYS: run hash. ARGV: field, value, ... Opens a run unless one is open.
 OPEN_RUN = """
@@ -41,40 +45,62 @@ class NoWriter(RuntimeError):
     """No writer opened the run in time."""
 
 
+class RunLost(RuntimeError):
+    """The run this seed waits for was closed without a summary (taken over after its lease)."""
+
+
+def new_token() -> str:
+    return uuid.uuid4().hex
+
+
 def seed(
     sites: list[Site], redis_url: str, *, prefix: str = DEFAULT_PREFIX, refresh: bool = False,
     since: datetime | None = None, wait: bool = True, writer_timeout: float = 60.0,
-    while_waiting: Callable[[], None] | None = None,
+    while_waiting: Callable[[], None] | None = None, take_over_after: float = RUN_LEASE, token: str | None = None,
 ) -> RunResult:
-    """Seed one run of `sites`; with `wait`, block until the writer records its end and return it."""
+    """Seed one run of `sites`; with `wait`, block until the writer records its end and return it.
+
+    An open run that has not moved for `take_over_after` seconds (its writer or nodes died) is
+    closed and this run opened instead; one that moves makes this seed raise RunBusy."""
     client, keys = connect(redis_url), Keys(prefix)
-    run = RunState(id=None, status="opening", sites=sites, refresh=refresh, since=since, started=time.time())
-    fields = [part for pair in run.to_redis().items() for part in pair]
-    opened = client.eval(OPEN_RUN, 1, keys.run, *fields)
-    if not opened and current_run(client, keys) is None:  # a run hash no seed wrote: set aside, now gone
-        opened = client.eval(OPEN_RUN, 1, keys.run, *fields)
-    if not opened:
-        open_run = current_run(client, keys)
-        raise RunBusy(f"run {open_run.id if open_run else '?'} is still open on this cluster ({open_run.status if open_run else '?'})")
-    run.id = wait_for_writer(client, keys, writer_timeout, while_waiting)
+    run = RunState(id=None, status="opening", sites=sites, refresh=refresh, since=since, started=time.time(),
+                   token=token or new_token())
+    open_run(client, keys, run, take_over_after)
+    run.id = wait_for_writer(client, keys, run.token, writer_timeout, while_waiting)
     pushed = push_discovery(client, keys, sites)
     client.hset(keys.run, "status", "seeded")
     if not wait:
         return RunResult(run.id, "seeded", {"requests": pushed})
-    return wait_for_end(client, keys, run.id, while_waiting)
+    return wait_for_end(client, keys, run, while_waiting)
 
 
-def wait_for_writer(client: redis.Redis, keys: Keys, timeout: float, while_waiting) -> int:
+def open_run(client: redis.Redis, keys: Keys, run: RunState, take_over_after: float) -> None:
+    fields = [part for pair in run.to_redis().items() for part in pair]
+    if client.eval(OPEN_RUN, 1, keys.run, *fields):
+        return
+    previous = current_run(client, keys)
+    if previous is None:  # closed meanwhile
+        return open_run(client, keys, run, take_over_after)
+    idle = previous.idle_seconds(time.time())
+    if idle < take_over_after:
+        raise RunBusy(f"run {previous.id or '?'} is still open on this cluster ({previous.status}, last progress "
+                      f"{idle:.0f} s ago; a run without progress for {take_over_after:.0f} s is taken over)")
+    if drop_run(client, keys, previous):
+        logger.warning("run %s made no progress for %.0f s (its writer or nodes died): taken over", previous.id, idle)
+    open_run(client, keys, run, take_over_after)
+
+
+def wait_for_writer(client: redis.Redis, keys: Keys, token: str, timeout: float, while_waiting) -> int:
     deadline = time.monotonic() + timeout
-    while (run := current_run(client, keys)) is not None and run.status == "opening":
+    while (run := current_run(client, keys)) is not None and run.token == token and run.status == "opening":
         if time.monotonic() > deadline:
-            client.delete(keys.run)
+            drop_run(client, keys, run)
             raise NoWriter(f"no cluster writer opened the run within {timeout:.0f} s: is `cluster writer` running?")
         if while_waiting:
             while_waiting()
         time.sleep(0.1)
-    if run is None or run.id is None:
-        raise NoWriter("the run was closed before it opened")
+    if run is None or run.token != token or run.id is None:
+        raise NoWriter("the run was closed before a writer opened it")
     return run.id
 
 
@@ -98,8 +124,11 @@ def push_discovery(client: redis.Redis, keys: Keys, sites: list[Site]) -> int:
     return pushed
 
 
-def wait_for_end(client: redis.Redis, keys: Keys, run_id: int, while_waiting) -> RunResult:
-    while (raw := client.get(keys.result(run_id))) is None:
+def wait_for_end(client: redis.Redis, keys: Keys, run: RunState, while_waiting) -> RunResult:
+    """This run's own summary (by token: another archive's run 1 is not ours)."""
+    while (raw := client.get(keys.result(run.token))) is None:
+        if client.hget(keys.run, "token") != run.token.encode() and client.get(keys.result(run.token)) is None:
+            raise RunLost(f"run {run.id} was closed without a summary (taken over after making no progress)")
         if while_waiting:
             while_waiting()
         time.sleep(0.25)
@@ -107,5 +136,5 @@ def wait_for_end(client: redis.Redis, keys: Keys, run_id: int, while_waiting) ->
         data = json.loads(raw)
         return RunResult(data["run_id"], data["status"], data["counts"], data["site_counts"], data["health"])
     except (ValueError, KeyError, TypeError) as exc:  # not what a writer wrote
-        raise NoWriter(f"the result of run {run_id} in Redis is not a run summary ({exc}); see the archive's "
+        raise NoWriter(f"the result of run {run.id} in Redis is not a run summary ({exc}); see the archive's "
                        "crawl_runs") from None

@@ -3,7 +3,11 @@
 The run hash says which run is open (its id in `crawl_runs`, its sites and options) and
 where it is: `opening` (a seed asked), `running` (the writer recorded it and published the
 known articles), `seeded` (discovery requests are on the frontier), then deleted when the
-writer records its end. Nodes read known articles from hashes the writer publishes, not
+writer records its end. Each run has a `token` of its own: run ids are per archive (a fresh
+archive starts at 1 again on a Redis used before), so the run's summary, the nodes' joining and
+a take-over are keyed by the token, never by the id. The writer refreshes `progress_at` while
+the run moves (requests fetched, entries written); a run without progress for its lease
+(`RUN_LEASE`, or the seed's `--take-over-after`) is left by dead parts and a new seed takes it over. Nodes read known articles from hashes the writer publishes, not
 from the SQLite file, which lives on the writer's machine only.
 """
 from __future__ import annotations
@@ -30,6 +34,14 @@ return 1
 """
 PUBLISH_CHUNK = 1000
 logger = logging.getLogger(__name__)
+RUN_LEASE = 600.0  # seconds without progress after which an open run counts as abandoned
+
+# KEYS: run hash. ARGV: token. Deletes the run only if it is still the one judged abandoned.
+DROP_RUN = """
+local token = redis.call('HGET', KEYS[1], 'token') or ''
+if redis.call('EXISTS', KEYS[1]) == 1 and token == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
+return 0
+"""
 
 
 class BadRunState(wire.WireError):
@@ -44,13 +56,20 @@ class RunState:
     refresh: bool = False
     since: datetime | None = None
     started: float = 0.0  # time.time() when the seed asked
+    token: str = ""  # this run's own name in Redis (ids repeat across archives)
+    progress_at: float = 0.0  # time.time() when the writer last saw the run move
+    archive: str = ""  # the writer's archive, so a writer on another archive does not resume it
 
     def to_redis(self) -> dict[str, Any]:
         return {
             "id": self.id or "", "status": self.status, "sites": wire.dumps(self.sites),
             "refresh": int(self.refresh), "since": self.since.isoformat() if self.since else "",
-            "started": self.started,
+            "started": self.started, "token": self.token, "progress_at": self.progress_at or self.started,
         }
+
+    def idle_seconds(self, now: float) -> float:
+        """How long the run has not moved (since it was asked for, when it never did)."""
+        return now - max(self.started, self.progress_at)
 
     @classmethod
     def from_redis(cls, raw: dict[bytes, bytes]) -> RunState | None:
@@ -67,7 +86,8 @@ class RunState:
             return cls(
                 id=int(raw[b"id"]) if raw.get(b"id") else None, status=status, sites=sites,
                 refresh=raw.get(b"refresh") == b"1", since=parse_iso(raw.get(b"since", b"").decode()),
-                started=float(raw.get(b"started", 0) or 0),
+                started=float(raw.get(b"started", 0) or 0), token=raw.get(b"token", b"").decode(),
+                progress_at=float(raw.get(b"progress_at", 0) or 0), archive=raw.get(b"archive", b"").decode(),
             )
         except (UnicodeDecodeError, ValueError) as exc:  # WireError is a ValueError
             raise BadRunState(f"the run hash is not a run this cluster opened: {exc}") from None
@@ -90,6 +110,16 @@ def current_run(client: redis.Redis, keys: Keys) -> RunState | None:
         pipe.delete(keys.run)
         pipe.execute()
         return None
+
+
+def drop_run(client: redis.Redis, keys: Keys, run: RunState) -> bool:
+    """Close an abandoned run in Redis (its archive row is marked `aborted` by the next run's writer):
+    the run, its per-run keys and the frontier it left; only if it is still that run."""
+    if not client.eval(DROP_RUN, 1, keys.run, run.token):
+        return False
+    client.delete(keys.run_stats, keys.run_tally, keys.run_lastmods, keys.run_scheduled, keys.run_redirects,
+                  keys.seen, keys.frontier)
+    return True
 
 
 def encode_known(article: KnownArticle) -> str:

@@ -42,12 +42,12 @@ def cluster_status(redis_url: str, prefix: str = DEFAULT_PREFIX) -> dict[str, An
     writer = client.get(keys.writer)
     last = None
     if run is None:
-        results = sorted(client.scan_iter(keys.result("*")), key=lambda k: int(k.rsplit(b":", 1)[1]))
-        last = json.loads(client.get(results[-1])) if results else None
+        raw = client.get(keys.last_result)
+        last = json.loads(raw) if raw else None
     return {
         "run": None if run is None else {
             "id": run.id, "status": run.status, "sites": [s.name for s in run.sites],
-            "seconds": round(time.time() - run.started, 1)},
+            "seconds": round(time.time() - run.started, 1), "idle_seconds": round(run.idle_seconds(time.time()), 1)},
         "last_run": last,
         "frontier": {"total": client.zcard(keys.frontier), "per_site": per_site, "per_site_complete": complete},
         "nodes": nodes,

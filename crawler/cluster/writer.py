@@ -29,7 +29,7 @@ from crawler.oserrors import StorageFailed, is_storage_failure, storage_failure
 from crawler.cluster.frontier import requeue
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys
 from crawler.cluster.redis_server import RedisUnavailable, connect
-from crawler.cluster.state import RunState, SharedLastmods, current_run, publish_known
+from crawler.cluster.state import RunState, SharedLastmods, current_run, drop_run, publish_known
 from crawler.lock import ArchiveLock
 from crawler.neardup import NearDupIndex
 from pipelines.dedup import DedupStage
@@ -93,6 +93,8 @@ class ClusterWriter:
         self.idle_since: float | None = None
         self.flushed: Counter = Counter()
         self.stopping = False
+        self.progress: tuple | None = None  # what the run looked like when last seen moving
+        self.progress_checked = 0.0
 
     # -- life cycle -----------------------------------------------------
     def take_lease(self, wait: float) -> None:
@@ -120,12 +122,25 @@ class ClusterWriter:
             if "BUSYGROUP" not in str(exc):
                 raise
         run = current_run(self.client, self.keys)
-        if run is not None and run.id:  # a writer died mid-run: carry on with it
+        if run is not None and run.id and not self.resumable(run):
+            logger.warning("run %s in Redis is not an open run of %s: closed, the next seed starts afresh",
+                           run.id, self.db_path)
+            self.client.set(self.keys.result(run.token), json.dumps(
+                {"run_id": run.id, "status": "aborted", "counts": {}, "site_counts": {}, "health": {}}), ex=RESULT_TTL)
+            drop_run(self.client, self.keys, run)
+        elif run is not None and run.id:  # a writer died mid-run: carry on with it
             logger.info("resuming run %s", run.id)
             self.session.run_id = run.id
             self.stages = RunStages(self.session, run, self.warc_dir, self.warc_max_bytes)
             self.session.counts, self.session.fill = self.tallies()
             self.flushed = self.snapshot()
+
+    def resumable(self, run: RunState) -> bool:
+        """Only this archive's own open run is carried on: ids repeat across archives."""
+        if run.archive and run.archive != str(self.db_path.resolve()):
+            return False
+        row = self.session.archive.conn.execute("SELECT status FROM crawl_runs WHERE id = ?", (run.id,)).fetchone()
+        return row is not None and row[0] == "running"
 
     def serve(self, *, until_idle: bool = False) -> None:
         """Consume until stopped (or, with `until_idle`, until no run is open and the stream is empty)."""
@@ -135,6 +150,7 @@ class ClusterWriter:
             self.open_requested_run()
             consumed = self.consume(">")
             self.reap_dead_nodes()
+            self.note_progress()
             self.maybe_finish_run()
             if until_idle and not consumed and current_run(self.client, self.keys) is None:
                 return
@@ -245,10 +261,23 @@ class ClusterWriter:
         self.client.delete(self.keys.run_stats, self.keys.run_tally, self.keys.run_lastmods,
                            self.keys.run_scheduled, self.keys.run_redirects, self.keys.seen)
         self.stages = RunStages(session, run, self.warc_dir, self.warc_max_bytes)
-        self.client.hset(self.keys.run, mapping={"id": run.id, "status": "running"})
+        self.client.hset(self.keys.run, mapping={"id": run.id, "status": "running", "progress_at": time.time(),
+                                                 "archive": str(self.db_path.resolve())})
         self.idle_since = None
         logger.info("run %s opened: %s (%d known URLs published)", run.id, ", ".join(s.name for s in run.sites),
                     published)
+
+    def note_progress(self, every: float = 1.0) -> None:
+        """The run's lease: refreshed whenever requests were fetched or entries written since last look."""
+        now = time.time()
+        if self.stages is None or now - self.progress_checked < every:
+            return
+        self.progress_checked = now
+        looks = (self.client.hget(self.keys.run_stats, "downloader/request_count"), self.client.zcard(self.keys.frontier),
+                 self.client.xlen(self.keys.stream), sum(self.session.counts.values()))
+        if looks != self.progress:
+            self.progress = looks
+            self.client.hset(self.keys.run, "progress_at", now)
 
     def cluster_idle(self) -> bool:
         if self.client.zcard(self.keys.frontier) or self.client.xlen(self.keys.stream):
@@ -260,8 +289,8 @@ class ClusterWriter:
 
     def maybe_finish_run(self) -> None:
         run = current_run(self.client, self.keys)
-        if run is None or run.status != "seeded" or not self.cluster_idle():
-            self.idle_since = None
+        if run is None or run.status != "seeded" or self.stages is None or not self.cluster_idle():
+            self.idle_since = None  # (no stages: a run this writer never opened; a seed takes it over)
             return
         now = time.monotonic()
         if self.idle_since is None:
@@ -282,7 +311,9 @@ class ClusterWriter:
         self.stages.store.record_run_end(stats, {s.name for s in run.sites}, lastmods.items(), "finished", seconds,
                                          redirects)
         self.session.archive.commit()
-        self.client.set(self.keys.result(run.id), json.dumps(self.run_result(run.id)), ex=RESULT_TTL)
+        result = json.dumps(self.run_result(run.id))
+        self.client.set(self.keys.result(run.token), result, ex=RESULT_TTL)
+        self.client.set(self.keys.last_result, result, ex=RESULT_TTL)
         self.client.delete(self.keys.run, self.keys.run_stats, self.keys.run_tally, self.keys.run_lastmods,
                            self.keys.run_scheduled, self.keys.run_redirects, self.keys.seen)
         self.stages = None

@@ -24,7 +24,9 @@ from scrapy.utils.sitemap import Sitemap
 from crawler.announcements import FEED_PARSER, feed_entries, parse_when
 from crawler.catalog import Site
 from crawler.discovery import sitemaps_in_robots
+from crawler.reachability import unreachable_reason
 from crawler.sitecheck.facts import ArticleProbe, Listed, RobotsFile, SiteProbe, UrlProbe
+from crawler.sitecheck.verdict import UNREACHABLE_PREFIX
 from crawler.urls import canonicalize_url
 from spiders.news import GZIP_MAGIC
 
@@ -226,7 +228,10 @@ def describe_failure(failure) -> str:
     if failure.check(IgnoreRequest):
         message = failure.getErrorMessage()
         return "disallowed by robots.txt" if "robots.txt" in message else f"not fetched: {message}"
-    return f"unreachable: {failure.type.__name__}: {failure.getErrorMessage()}"
+    reason = unreachable_reason(failure.value)
+    if reason:  # DNS, refused, timed out: about this machine's reach, not about the entry
+        return f"{UNREACHABLE_PREFIX} ({reason}): {failure.getErrorMessage()}"
+    return f"failed: {failure.type.__name__}: {failure.getErrorMessage()}"
 
 
 def feed_root(body: bytes) -> str | None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from crawler.sitecheck.verdict import BROKEN, DEGRADED, FIELDS, ITEMS, SiteReport, age_days, article_fill
+from crawler.sitecheck.verdict import BROKEN, DEGRADED, FIELDS, UNREACHABLE, ITEMS, SiteReport, age_days, article_fill
 
 JSON_VERSION = 1
 EXIT_OK, EXIT_BROKEN, EXIT_DEGRADED = 0, 1, 3  # as `crawl`: 1 a site fails entirely, 3 a health flag
+EXIT_UNREACHABLE = 69  # EX_UNAVAILABLE: a site could not be reached from this machine at all
 
 
 @dataclass
@@ -18,7 +19,10 @@ class CheckResult:
     @property
     def exit_code(self) -> int:
         statuses = {r.status for r in self.reports}
-        return EXIT_BROKEN if BROKEN in statuses else EXIT_DEGRADED if DEGRADED in statuses else EXIT_OK
+        for status, code in ((BROKEN, EXIT_BROKEN), (UNREACHABLE, EXIT_UNREACHABLE), (DEGRADED, EXIT_DEGRADED)):
+            if status in statuses:
+                return code
+        return EXIT_OK
 
     def to_dict(self) -> dict[str, Any]:
         return {

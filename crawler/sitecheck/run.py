@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog
+from crawler.reachability import quiet_unreachable
 from crawler.sitecheck.report import CheckResult
 from crawler.sitecheck.verdict import CheckRules, assess, check_rules
 
@@ -31,6 +32,7 @@ def check_sites(sites: list[Site], *, articles: int = 3, settings: dict[str, Any
         project.set(name, value, priority="cmdline")
     checked_at = datetime.now(timezone.utc).replace(microsecond=0)
     process = CrawlerProcess(project)
+    quiet_unreachable()  # the verdict says it once per site
     crawler = process.create_crawler(SiteCheckSpider)
     process.crawl(crawler, sites=sites, articles=articles, child_sitemaps=rules.child_sitemaps)
     process.start()
@@ -62,5 +64,9 @@ def check_catalog(names: list[str], *, base_url: str | None = None, catalog_path
 
 
 def verification_entries(result: CheckResult) -> dict[str, dict[str, str]]:
-    """What `--write` records per site."""
-    return {r.site: {"status": r.status, "verdict": r.verdict, "checked": result.checked_at} for r in result.reports}
+    """What `--write` records per site: not the unreachable ones (their entry was not judged; what an
+    earlier check recorded stays)."""
+    from crawler.sitecheck.verdict import UNREACHABLE
+
+    return {r.site: {"status": r.status, "verdict": r.verdict, "checked": result.checked_at}
+            for r in result.reports if r.status != UNREACHABLE}

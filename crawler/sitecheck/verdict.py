@@ -25,7 +25,8 @@ from crawler.sitecheck.patterns import suggest_pattern
 from crawler.announcements import parse_when
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "sitecheck.toml"
-BROKEN, DEGRADED = "broken", "degraded"
+BROKEN, DEGRADED, UNREACHABLE = "broken", "degraded", "unreachable"
+UNREACHABLE_PREFIX = "unreachable from here"  # how probe.describe_failure begins a DNS/refused/timeout error
 PERMANENT_REDIRECTS = {301, 308}
 FIELDS = ("title", "date", "body", "caption", "source", "author")
 ITEMS = {"robots": "sitemaps", "sitemap": "entries", "feed": "items", "page": "article links"}
@@ -47,7 +48,7 @@ def check_rules(path: Path = RULES_FILE) -> CheckRules:
 
 @dataclass
 class Problem:
-    level: str  # broken or degraded
+    level: str  # broken, unreachable or degraded
     message: str
 
 
@@ -61,7 +62,10 @@ class SiteReport:
     @property
     def status(self) -> str:
         levels = {p.level for p in self.problems}
-        return BROKEN if BROKEN in levels else DEGRADED if DEGRADED in levels else "ok"
+        for level in (BROKEN, UNREACHABLE, DEGRADED):
+            if level in levels:
+                return level
+        return "ok"
 
     @property
     def verdict(self) -> str:
@@ -70,6 +74,8 @@ class SiteReport:
             return "ok"
         worst = [p for p in self.problems if p.level == self.status]
         more = f" (+{len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        if self.status == UNREACHABLE:  # its message begins "unreachable from here"
+            return f"{worst[0].message}{more}"
         return f"{self.status}: {worst[0].message}{more}"
 
 
@@ -79,6 +85,8 @@ def assess(site: Site, probe: SiteProbe, user_agent: str, rules: CheckRules | No
     rules = rules or check_rules()
     now = now or datetime.now(timezone.utc)
     pattern = pattern_summary(site, probe.listed, rules.misses_shown)
+    if unreachable := unreachable_problem(probe):  # nothing answered: the entry cannot be judged from here
+        return SiteReport(site.name, [unreachable], probe, pattern)
     robots = robots_problems(site, probe, user_agent)
     shut_out = any(p.level == BROKEN for p in robots)
     # One cause, one message: a site that shuts the crawler out lists nothing, and each of its URLs fails.
@@ -87,6 +95,19 @@ def assess(site: Site, probe: SiteProbe, user_agent: str, rules: CheckRules | No
     problems = robots + discovery + per_url + pattern_problems(pattern, probe, rules) + article_problems(site, probe)
     problems.sort(key=lambda p: p.level != BROKEN)
     return SiteReport(site.name, problems, probe, pattern)
+
+
+def unreachable_problem(probe: SiteProbe) -> Problem | None:
+    """`unreachable` when every robots.txt and catalog discovery URL failed to connect at all."""
+    tried = [r.error for r in probe.robots.values()] + [u.error for u in probe.urls if u.found_in == "catalog"]
+    if not tried or not all(error and error.startswith(UNREACHABLE_PREFIX) for error in tried):
+        return None
+    reasons = sorted({error[len(UNREACHABLE_PREFIX):].split(":", 1)[0].strip(" ()") for error in tried})
+    hosts = sorted({urlsplit(r.url).hostname for r in probe.robots.values()} |
+                   {urlsplit(u.url).hostname for u in probe.urls})
+    return Problem(UNREACHABLE, f"{UNREACHABLE_PREFIX} ({', '.join(reasons)}: {', '.join(hosts)}): the entry cannot "
+                                "be judged from this machine; check its DNS, network or proxy, or run the check "
+                                "where the site is reachable (nothing is recorded for it)")
 
 
 # -- robots.txt -------------------------------------------------------
