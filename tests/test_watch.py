@@ -286,3 +286,30 @@ def test_watch_archives_what_is_published_survives_kill_9_polls_cheaply_and_stop
     assert lines[0].startswith("watch first round [sample]:") and "new" in lines[0]
     assert any(line.startswith("watch round") and " 1 new" in line for line in lines)
     assert lines[-1].startswith("run 2 interrupted [sample]:")
+
+
+def test_watch_rechecks_recent_articles_for_edits_on_its_slower_schedule(tmp_path):
+    site = SampleSite(seed=7, n_articles=12)
+    db = tmp_path / "archive.db"
+    with serve(site) as server:
+        args = ["watch", "sample", "--base-url", server.base_url, "--every", "2", "--db", str(db),
+                "-s", "WATCH_RECHECK_SECONDS=3"]
+        watch = subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            wait_for(lambda: len(archived(db, server.base_url)) == site.expected["article_count"], 120,
+                     "the first round", watch)
+            edited = site.update_article(site.newest(1)[0].id)
+            url = server.base_url + edited.path
+            wait_for(lambda: rows(db, "SELECT version FROM articles WHERE canonical_url = ?", url) == [(2,)], 60,
+                     "the edit", watch)
+            watch.send_signal(signal.SIGTERM)
+            out, err = watch.communicate(timeout=90)
+        finally:
+            if watch.poll() is None:
+                os.killpg(watch.pid, signal.SIGKILL)
+    assert watch.returncode == EXIT_OK, err[-3000:]
+    assert any("1 updated" in line for line in out.splitlines()), out
+    # Re-checks are conditional: the articles that did not change answered 304.
+    rechecked = [r for r in server.requests if r.path in site.expected["archivable_paths"] and r.status == 304]
+    assert rechecked
