@@ -210,9 +210,9 @@ def test_watch_usage_errors_are_one_line_and_exit_2(tmp_path, args):
     assert not (tmp_path / "archive.db").exists()
 
 
-def start_watch(server, db: Path, every: float = 2) -> subprocess.Popen:
+def start_watch(server, db: Path, *extra: str, every: float = 2) -> subprocess.Popen:
     """In its own process group, so kill -9 reaches its extraction workers too."""
-    args = ["watch", "sample", "--base-url", server.base_url, "--every", str(every), "--db", str(db)]
+    args = ["watch", "sample", "--base-url", server.base_url, "--every", str(every), "--db", str(db), *extra]
     return subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
@@ -249,7 +249,7 @@ def test_watch_archives_what_is_published_survives_kill_9_polls_cheaply_and_stop
             os.killpg(watch.pid, signal.SIGKILL)
             watch.wait(timeout=30)
             killed_at = len(site.live)
-            watch = start_watch(server, db)
+            watch = start_watch(server, db, "-s", "WATCH_HEARTBEAT_SECONDS=3")
             # Articles published while no watch ran and after the restart are archived too.
             wait_for(lambda: sum(a.path in archived(db, base) for a in site.live) >= killed_at + 3, 120,
                      "live articles after the restart", watch)
@@ -285,6 +285,7 @@ def test_watch_archives_what_is_published_survives_kill_9_polls_cheaply_and_stop
     lines = out.strip().splitlines()
     assert lines[0].startswith("watch first round [sample]:") and "new" in lines[0]
     assert any(line.startswith("watch round") and " 1 new" in line for line in lines)
+    assert any(line.startswith("watch alive: nothing new in") for line in lines)  # the quiet spell
     assert lines[-1].startswith("run 2 interrupted [sample]:")
 
 
