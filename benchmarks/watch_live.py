@@ -3,8 +3,8 @@
     python benchmarks/watch_live.py [--seconds 120] [--publish-every 5] [--every 10] [--quiet 40]
 
 A `SampleSite` in this process publishes a new article every `--publish-every` seconds; a child
-`python -m crawler watch sample --every E` archives it. After its first round, the benchmark
-measures for `--seconds`: which articles published in that time were archived, and their delay
+`python -m crawler watch sample --every E`, started once the site is live, archives them. After
+the watch's first round, the benchmark measures for `--seconds`: which articles published in that time were archived, and their delay
 (`archived_at - announced_at`, both recorded per article); the RSS of the watch process tree,
 sampled every few seconds (memory must stay flat); then publishing stops and, over `--quiet`
 seconds, the requests each poll of the quiet site costs (target: at most 3, all 304).
@@ -73,28 +73,32 @@ def main() -> None:
         lines: list[str] = []
         first_round = threading.Event()
         threading.Thread(target=read_lines, args=(watch.stdout, lines, first_round), daemon=True).start()
+        live = LivePublisher(site, args.publish_every)
         try:
+            # The site is live before the watch starts, as a newsroom is; the window opens after its first round.
+            live.start()
             if not first_round.wait(300):
                 raise SystemExit("watch did not finish its first round in 300 s")
-            with LivePublisher(site, args.publish_every) as live:
-                started, samples = time.monotonic(), []
-                while time.monotonic() - started < args.seconds:
-                    samples.append(tree_rss_kb(watch.pid)[1])
-                    time.sleep(min(SAMPLE_EVERY, max(0.0, args.seconds - (time.monotonic() - started))))
-                live.paused.set()
-                published = [a.path for a in site.live]
-                settle = time.monotonic()
-                while (time.monotonic() - settle < 4 * args.every + 30
-                       and not set(published) <= set(archived_delays(db, base))):
-                    time.sleep(0.5)
-                time.sleep(args.every)  # the poll in flight when publishing stopped may still see news
-                quiet_start = time.monotonic()
-                time.sleep(args.quiet)
-                quiet = [r for r in list(server.requests) if r.time >= quiet_start]
+            before = len(site.live)
+            started, samples = time.monotonic(), []
+            while time.monotonic() - started < args.seconds:
+                samples.append(tree_rss_kb(watch.pid)[1])
+                time.sleep(min(SAMPLE_EVERY, max(0.0, args.seconds - (time.monotonic() - started))))
+            live.paused.set()
+            published = [a.path for a in site.live[before:]]
+            settle = time.monotonic()
+            while (time.monotonic() - settle < 4 * args.every + 30
+                   and not set(published) <= set(archived_delays(db, base))):
+                time.sleep(0.5)
+            time.sleep(args.every)  # the poll in flight when publishing stopped may still see news
+            quiet_start = time.monotonic()
+            time.sleep(args.quiet)
+            quiet = [r for r in list(server.requests) if r.time >= quiet_start]
             samples.append(tree_rss_kb(watch.pid)[1])
             os.killpg(watch.pid, signal.SIGTERM)
             code = watch.wait(timeout=120)
         finally:
+            live.stop()
             if watch.poll() is None:
                 os.killpg(watch.pid, signal.SIGKILL)
         delays = archived_delays(db, base)

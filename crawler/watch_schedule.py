@@ -50,6 +50,8 @@ class SitePolls:
     announced: deque = field(default_factory=deque)  # newest announcement dates, newest first
     interval: float = 0.0
     next_due: float = 0.0  # on the caller's clock (time.monotonic())
+    last_poll: float | None = None
+    floor: float = 0.0  # the site's own minimum gap (crawl delay) when it was last polled
     polls: int = 0
 
     def urls(self, fallback: int) -> list[str]:
@@ -90,11 +92,19 @@ class WatchSchedule:
             headers["If-Modified-Since"] = last_modified
         return headers
 
-    def announced(self, site: str, dates: list[datetime]) -> None:
-        """Dates a sitemap or feed gave its entries: the newest few say how often the site publishes."""
+    def announced(self, site: str, dates: list[datetime], now: float, wall_clock: datetime) -> None:
+        """Dates a sitemap or feed gave its entries: the newest few say how often the site publishes.
+
+        The next poll was set when this one started, from what was known then: news that the site
+        publishes more often than that brings it forward (a site waking up is not left waiting)."""
         polls = self.sites[site]
         merged = sorted({*polls.announced, *(d.astimezone(timezone.utc) for d in dates)}, reverse=True)
         polls.announced = deque(merged[: self.rules.recent_announcements])
+        if polls.last_poll is not None:
+            interval = self.interval(site, wall_clock, polls.floor)
+            if interval < polls.interval:
+                polls.interval = interval
+                polls.next_due = min(polls.next_due, max(now, polls.last_poll + interval))
 
     # -- when ----------------------------------------------------------------------------------------------
     def due(self, now: float) -> list[str]:
@@ -104,6 +114,7 @@ class WatchSchedule:
         """A poll of `site` started at `now`: set its next one; `floor` is the site's own minimum gap (crawl delay)."""
         polls = self.sites[site]
         polls.polls += 1
+        polls.last_poll, polls.floor = now, floor
         polls.interval = self.interval(site, wall_clock, floor)
         polls.next_due = now + polls.interval
         return polls.interval

@@ -177,7 +177,7 @@ class WatchSpider(NewsSpider):
     def note_dates(self, site: Site, values: list[str | None]) -> None:
         dates = [when for when in map(parse_when, values) if when is not None]
         if dates:
-            self.schedule.announced(site.name, dates)
+            self.schedule.announced(site.name, dates, time.monotonic(), datetime.now(timezone.utc))
 
     # -- re-checks -----------------------------------------------------------------------------------------
     def recheck_recent(self) -> None:

@@ -42,7 +42,7 @@ NOW = datetime(2026, 12, 4, 12, 0, tzinfo=timezone.utc)
 def schedule_with(dates: list[datetime], every: float = 10) -> WatchSchedule:
     schedule = WatchSchedule(every, WatchRules(recent_announcements=6, polls_per_gap=2, max_factor=6))
     schedule.add_site("s", now=0)
-    schedule.announced("s", dates)
+    schedule.announced("s", dates, now=0, wall_clock=NOW)
     return schedule
 
 
@@ -70,6 +70,15 @@ def test_the_interval_never_goes_below_the_sites_crawl_delay_and_dates_are_optio
     schedule = schedule_with([])
     schedule.polled("s", now=100.0, wall_clock=NOW)
     assert schedule.due(109.9) == [] and schedule.due(110.0) == ["s"]
+
+
+def test_news_that_a_site_woke_up_brings_its_next_poll_forward():
+    schedule = schedule_with([NOW - timedelta(days=3), NOW - timedelta(days=6)])
+    assert schedule.polled("s", now=100.0, wall_clock=NOW) == 60  # silent for days: the ceiling
+    schedule.announced("s", [NOW - timedelta(seconds=2)], now=101.0, wall_clock=NOW)  # that poll's answer
+    assert schedule.due(109.9) == [] and schedule.due(110.0) == ["s"]  # 10 s after the poll, not 60
+    schedule.announced("s", [NOW - timedelta(days=7)], now=102.0, wall_clock=NOW)  # old news moves nothing
+    assert schedule.due(110.0) == ["s"]
 
 
 def test_a_poll_asks_for_news_sitemaps_and_feeds_with_their_validators():
