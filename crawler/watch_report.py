@@ -55,6 +55,7 @@ class WatchReport:
         self.seen_requests = 0
         self.seen_polls = 0
         self.seen_failures = 0
+        self.polls_at_line = 0  # polls when the last line was written, for the heartbeat's count
         self.seen_counts: Counter = Counter()
         self.last_id: int | None = None
         self.last_line = time.monotonic()
@@ -122,7 +123,9 @@ class WatchReport:
         self.seen_counts, self.last_id = facts.counts, facts.last_id
         if line:
             self.write(line)
-            self.last_line = time.monotonic()
+            self.last_line, self.polls_at_line = time.monotonic(), polls
+        elif time.monotonic() - self.last_line >= self.heartbeat_seconds:
+            self.heartbeat()  # quiet polls keep the crawl busy now and then: idle alone may never see a pause
 
     def round_line(self, outcomes: Counter, delays: dict[str, list[float]], requests: int, polls: int,
                    failures: int) -> str | None:
@@ -145,7 +148,5 @@ class WatchReport:
         stats = self.crawler.stats
         polls = stats.get_value("watch/polls", 0)
         seconds = time.monotonic() - self.last_line
-        self.write(f"watch alive: nothing new in {polls - self.seen_polls} polls over {seconds:.0f} s -> {self.db_path}")
-        self.seen_polls = polls
-        self.seen_requests = stats.get_value("downloader/request_count", 0)
-        self.last_line = time.monotonic()
+        self.write(f"watch alive: nothing new in {polls - self.polls_at_line} polls over {seconds:.0f} s -> {self.db_path}")
+        self.last_line, self.polls_at_line = time.monotonic(), polls
