@@ -51,6 +51,18 @@ def add_missing_columns(table: str, columns: dict[str, str]) -> Callable[[sqlite
     return add
 
 
+def add_freshness_columns(conn: sqlite3.Connection) -> None:
+    """Migration 8 (issue #30): when each article was announced and archived; a column only if missing, so
+    the step can run on an archive that has it already (a merge of branches renumbering migrations)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
+    for name in ("announced_at", "archived_at"):
+        if name not in columns:
+            conn.execute(f"ALTER TABLE articles ADD COLUMN {name} TEXT")
+    # Before this step an article was archived seconds after its first fetch: first_seen is that time.
+    # When it was announced is not known (lastmod moves with edits): announced_at stays empty.
+    conn.execute("UPDATE articles SET archived_at = first_seen WHERE archived_at IS NULL")
+
+
 MIGRATIONS: list[Migration] = [
     Migration(
         1,
@@ -258,6 +270,14 @@ MIGRATIONS: list[Migration] = [
         "",
         backfill=add_missing_columns("articles", {"body_source": "TEXT", "date_zone_source": "TEXT"}),
     ),
+    # -- issue #30: freshness (a self-contained, idempotent step; renumber freely when merging) --
+    Migration(
+        8,
+        "freshness: announced_at (the sitemap/feed date) and archived_at per article",
+        "",
+        backfill=add_freshness_columns,
+    ),
+    # -- end of issue #30 step --
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import statistics
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -39,6 +40,7 @@ def archive_stats(conn: sqlite3.Connection, *, days: int = 14, today: date | Non
         "runs": recent_runs(conn),
         "fill_rates": fill_rates(conn),
         "health": latest_health(conn),
+        "freshness": freshness(conn, today, days),
     }
 
 
@@ -117,6 +119,30 @@ def latest_health(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
     return {site: {**dict(zip(keys, values)), "flags": parse_json(health, [])} for site, *values, health in rows}
 
 
+def freshness(conn: sqlite3.Connection, today: date, days: int) -> dict[str, dict[str, Any]]:
+    """Per site, how long after its announcement (sitemap/feed date) each article announced in the last
+    `days` days was archived: count, median, 90th percentile and longest delay in seconds."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
+    if not {"announced_at", "archived_at"} <= columns:
+        return {}  # an archive from before schema version 7, opened read-only
+    since = (today - timedelta(days=max(days, 1) - 1)).isoformat()
+    rows = conn.execute(
+        "SELECT site, (julianday(archived_at) - julianday(announced_at)) * 86400 FROM articles "
+        "WHERE announced_at >= ? AND archived_at IS NOT NULL ORDER BY site", (since,))
+    delays: dict[str, list[float]] = {}
+    for site, seconds in rows:
+        if seconds is not None:
+            delays.setdefault(site, []).append(seconds)
+    return {site: delay_summary(values) for site, values in delays.items()}
+
+
+def delay_summary(values: list[float]) -> dict[str, Any]:
+    ordered = sorted(values)
+    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+    return {"articles": len(ordered), "median_seconds": round(statistics.median(ordered), 1),
+            "p90_seconds": round(p90, 1), "max_seconds": round(ordered[-1], 1)}
+
+
 def parse_json(text: str | None, default: Any) -> Any:
     try:
         return json.loads(text) if text else default
@@ -163,6 +189,8 @@ def format_stats(stats: dict[str, Any]) -> str:
         f"Top sections\n{section_table(stats['sections'])}",
         f"Recent runs\n{run_table(stats['runs'])}",
         f"Site health (latest run per site)\n{health_table(stats['health'])}",
+        f"Freshness (archived after announced, articles announced in the last {len(stats['per_day']['days'])} days)\n"
+        + freshness_table(stats.get("freshness", {})),
     ]
     return "\n\n".join(parts) + "\n"
 
@@ -209,6 +237,22 @@ def health_table(health: dict[str, dict[str, Any]]) -> str:
         ["site", "run", "pages", "articles", "health"],
         [[site, h["run_id"], h["pages"], h["articles"], "; ".join(h["flags"]) or "ok"] for site, h in health.items()],
     )
+
+
+def freshness_table(freshness: dict[str, dict[str, Any]]) -> str:
+    return table(
+        ["site", "articles", "median delay", "p90 delay", "longest"],
+        [[site, f["articles"], duration(f["median_seconds"]), duration(f["p90_seconds"]), duration(f["max_seconds"])]
+         for site, f in freshness.items()],
+    )
+
+
+def duration(seconds: float) -> str:
+    """`42 s`, `7.5 min`, `3.2 h`, `12.0 d`: a delay as a reader wants it."""
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if abs(seconds) >= 2 * size:
+            return f"{seconds / size:.1f} {unit}"
+    return f"{seconds:.0f} s"
 
 
 def short_time(value: str | None) -> str:

@@ -38,6 +38,12 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def utc_iso(value: str | None) -> str | None:
+    """An ISO date in UTC (as `fetched_at` is), so SQLite compares and subtracts them; None when unreadable."""
+    when = parse_iso(value)
+    return when.astimezone(timezone.utc).isoformat(timespec="seconds") if when else None
+
+
 def configure_connection(conn: sqlite3.Connection) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -319,6 +325,8 @@ class Archive(DiscoveryMemory):
             last_seen=fetch.fetched_at,
             version=1,
             near_duplicate_of=near_duplicate_of,
+            announced_at=utc_iso(fetch.lastmod),  # what the sitemap/feed said when it was archived; never moved
+            archived_at=utc_now(),
         )
         columns = ", ".join(row)
         placeholders = ", ".join("?" for _ in row)

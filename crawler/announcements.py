@@ -48,6 +48,28 @@ def feed_entries(body: bytes) -> Iterator[tuple[str, str | None]]:
             yield link.strip(), (date.strip() or None)
 
 
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+
+
+def news_sitemap_entries(body: bytes) -> list[tuple[str, str | None]] | None:
+    """(loc, date) of every entry of a Google News sitemap (its publication date, else lastmod);
+    None when `body` is not a news sitemap (Scrapy's Sitemap reader drops the nested news date)."""
+    try:
+        root = lxml.etree.fromstring(body, FEED_PARSER)
+    except lxml.etree.XMLSyntaxError:
+        return None
+    if root is None or NEWS_NS not in root.nsmap.values():
+        return None
+    entries = []
+    for url in root.xpath("//*[local-name()='url']"):
+        loc = url.xpath("string(*[local-name()='loc'])").strip()
+        date = url.xpath("string(.//*[local-name()='publication_date'])").strip() or url.xpath(
+            "string(*[local-name()='lastmod'])").strip()
+        if loc:
+            entries.append((loc, date or None))
+    return entries
+
+
 def announced_before(since: datetime, url: str, when: datetime | None) -> bool:
     """Older than `since` by its sitemap/feed date, else (listing links carry none) by the day in its URL."""
     if when is not None:

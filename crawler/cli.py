@@ -136,6 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     from crawler.cluster.commands import add_cluster_parser
+    from crawler.watch_cli import add_watch_parser
+
+    add_watch_parser(commands, with_db)
 
     add_cluster_parser(commands)
     return parser

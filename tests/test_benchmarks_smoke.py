@@ -39,6 +39,8 @@ def run_benchmark(name: str, *args: str) -> list[str]:
         ("crawl_cpu.py", ["--n", "12", "--page-weight-kb", "20", "--transfer-pages", "4"], "worker: extract"),
         ("frontier_memory.py", ["--n", "400", "--small", "100", "--per-sitemap", "200"], "bytes per extra URL"),
         ("search_latency.py", ["--n", "300", "--repeats", "1"], "p95"),
+        ("watch_live.py", ["--seconds", "6", "--publish-every", "1", "--every", "1", "--quiet", "3"],
+         "requests per quiet poll"),
         pytest.param("cluster_scaling.py", ["--n", "12", "--nodes", "1", "--writer-n", "20", "--page-weight-kb", "20"],
                      "writer from a full stream", marks=pytest.mark.skipif(shutil.which("redis-server") is None,
                                                                             reason="needs redis-server")),

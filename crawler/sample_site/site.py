@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -18,7 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawler.sample_site import pages
 from crawler.sample_site.content import (
-    LEGACY_SECTION, SampleArticle, article_path, generate_articles, load_content, section_names, site_title,
+    LEGACY_SECTION, SITE_TZ, SampleArticle, article_path, generate_articles, load_content, make_article,
+    section_names, site_title,
 )
 
 LEGACY_COUNT = 3
@@ -72,6 +74,9 @@ class SampleSite:
         self.layout = "v1"
         self.withdrawn: dict[str, int] = {}  # path -> 404/410, set by remove_article
         self.moved: dict[str, str] = {}  # path -> path it redirects to, set by redirect_article
+        self.live: list[SampleArticle] = []  # published while serving, by publish(), oldest first
+        # Live mode publishes from another thread than the server's handlers: one change or answer at a time.
+        self.lock = threading.RLock()
         rng = random.Random(f"{name}:{seed}")
         self.articles: list[SampleArticle] = generate_articles(rng, n_articles - LEGACY_COUNT, LEGACY_COUNT)
         self._assign_faults(rng)
@@ -211,6 +216,25 @@ class SampleSite:
         article.version += 1
         return article
 
+    def publish(self, when: datetime | None = None) -> SampleArticle:
+        """Publish a new article now (live mode): it heads the news sitemap, the feed, the homepage and its section.
+
+        Its text comes from its own seeded generator, so the n-th live article has the same text on every run;
+        its date is the wall clock (to the second), as a newsroom's would be."""
+        with self.lock:
+            article_id = max(a.id for a in self.articles) + 1
+            names = section_names()
+            section = names[len(self.live) % len(names)]
+            published = (when or datetime.now(timezone.utc)).astimezone(SITE_TZ).replace(microsecond=0)
+            article = make_article(random.Random(f"{self.name}:{self.seed}:live:{article_id}"), article_id, section,
+                                   published)
+            article.updated = published  # news, not yet edited
+            self.articles.append(article)
+            self.live.append(article)
+            self._index()
+            self.expected = self._expected()
+            return article
+
     def remove_article(self, article_id: int, status: int = 410) -> SampleArticle:
         """Withdraw an article: its URL now answers `status` (404 or 410); listings and sitemaps still link it."""
         article = self._by_id[article_id]
@@ -227,6 +251,10 @@ class SampleSite:
 
     def respond(self, request: Request, base_url: str, previous_hits: int = 0) -> Response:
         """Answer one request; `previous_hits` is how often this path was requested before on this server."""
+        with self.lock:
+            return self._respond(request, base_url, previous_hits)
+
+    def _respond(self, request: Request, base_url: str, previous_hits: int) -> Response:
         base, path = base_url.rstrip("/"), request.path
         if path == self.flaky_path and previous_hits == 0:
             return self._html(500, "<h1>500 Internal Server Error</h1>")
@@ -244,7 +272,8 @@ class SampleSite:
             return self._text(200, pages.article_amp(self, self._by_path[self.amp_canonical_path], base))
         handler = self._fixed_routes().get(path)
         if handler:
-            return handler(base)
+            response = handler(base)
+            return self._conditional(request, response) if path in self._announcing_paths() else response
         return self._dynamic(request, base)
 
     def _fixed_routes(self) -> dict:
@@ -256,6 +285,20 @@ class SampleSite:
             "/sitemap-articles.xml": lambda base: self._xml(pages.urlset(base, self._sitemap_entries())),
             "/rss.xml": lambda base: self._text(200, pages.rss(self, base, self.newest(FEED_SIZE)), "application/rss+xml"),
         }
+
+    @staticmethod
+    def _announcing_paths() -> set[str]:
+        """The documents that announce articles answer conditional requests, as a newsroom's CDN does."""
+        return {"/sitemap.xml", *(f"/{name}" for name in SITEMAPS), "/rss.xml"}
+
+    def _conditional(self, request: Request, response: Response) -> Response:
+        """Validators (ETag, Last-Modified: the newest change on the site) and 304 when the client's copy is current."""
+        etag = '"' + hashlib.sha1(response.body).hexdigest()[:20] + '"'
+        changed = max(max(a.updated, a.published) for a in self.articles)
+        response.headers.update({"ETag": etag, "Last-Modified": format_datetime(changed.astimezone(timezone.utc), usegmt=True)})
+        if self._not_modified(request, etag, changed):
+            return Response(304, {k: v for k, v in response.headers.items() if k != "Content-Length"})
+        return response
 
     def _dynamic(self, request: Request, base: str) -> Response:
         path = request.path
@@ -305,13 +348,13 @@ class SampleSite:
         etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
         headers = {"Content-Type": content_type, "ETag": etag, "Last-Modified": format_datetime(article.updated.astimezone(timezone.utc), usegmt=True),
                    "Cache-Control": "max-age=60"}
-        if self._not_modified(request, etag, article):
+        if self._not_modified(request, etag, article.updated):
             return Response(304, headers)
         headers["Content-Length"] = str(len(body))
         return Response(200, headers, body)
 
     @staticmethod
-    def _not_modified(request: Request, etag: str, article: SampleArticle) -> bool:
+    def _not_modified(request: Request, etag: str, updated: datetime) -> bool:
         if_none_match = request.header("If-None-Match")
         if if_none_match is not None:
             tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
@@ -322,7 +365,7 @@ class SampleSite:
                 since = parsedate_to_datetime(if_modified_since)
             except (TypeError, ValueError):
                 return False
-            return since.tzinfo is not None and article.updated.replace(microsecond=0) <= since
+            return since.tzinfo is not None and updated.replace(microsecond=0) <= since
         return False
 
     # -- response helpers ---------------------------------------------------------------------------------------
