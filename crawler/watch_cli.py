@@ -31,7 +31,7 @@ def add_watch_parser(commands, with_db) -> None:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     from crawler.catalog import load_catalog
-    from crawler.cli import resolve_crawl_sites
+    from crawler.options import resolve_crawl_sites
     from crawler.errors import UsageError
     from crawler.lock import ArchiveBusy
     from crawler.runner import EXIT_BUSY, LOCAL_SITE_SETTINGS

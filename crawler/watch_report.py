@@ -17,7 +17,7 @@ from typing import Any
 from scrapy import signals
 
 from archive.stats import duration
-from crawler.known import parse_iso
+from archive.known import parse_iso
 from crawler.watch_schedule import WatchRules
 
 NEW_FRESHNESS = "SELECT id, site, announced_at, archived_at FROM articles WHERE id > ? ORDER BY id"

@@ -24,7 +24,7 @@ from scrapy.utils.sitemap import Sitemap
 
 from crawler.announcements import feed_entries, news_sitemap_entries, parse_when
 from crawler.catalog import Site
-from crawler.known import KnownArticle
+from archive.known import KnownArticle
 from crawler.watch_schedule import WatchRules, WatchSchedule
 from spiders.news import ARTICLE_STATUSES, REDIRECT_STATUSES, NewsSpider, header
 

@@ -176,4 +176,4 @@ def test_cli_says_when_it_ranked_within_a_window_and_ranks_all_with_all(db):
     assert f"3 hit(s); ranked all {MATCHES} matches" in everything.stderr and "--all" not in everything.stderr
     assert re.search(r"^    https://news\.example/1$", everything.stdout, re.M)
     bad = run_cli("search", WORD, "--db", str(db), "--window", "0")
-    assert bad.returncode == 2 and "window must be 1 or more" in bad.stderr
+    assert bad.returncode == 2 and "--window: must be 1 or more" in bad.stderr
