@@ -273,7 +273,8 @@ def loose_candidate(el, ctx: PageContext) -> bool:
         return True
     if in_foreign_block(el, ctx.rules, ctx.core) or ctx.shape.after_article(el):
         return False
-    block = next(iter(IN_FIGURE(el)), None) or el.getparent()
+    block = next(iter(IN_FIGURE(el)), None)
+    block = el.getparent() if block is None else block
     return block is not None and not INNER_IMAGES(block) and enclosing_link(el) is None
 
 

@@ -47,6 +47,7 @@ from crawler.extraction.page import (
 )
 from crawler.extraction.page_dates import fallback_dates, structured_dates
 from crawler.extraction.sources import find_source_lines, merge_sources, opening_sources
+from crawler.extraction.visibility import drop_hidden_blocks
 
 __version__ = "0.1"
 DATA_DIR = Path(__file__).with_name("data")
@@ -91,6 +92,7 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     text = decode_html(html, content_type)
     tree = parse_tree(text)
     metas, jsonld_objects = read_metas(tree), all_jsonld(tree)
+    drop_hidden_blocks(tree)  # nothing a reader never sees feeds captions, bylines, sources or the body
     jsonld = article_jsonld(jsonld_objects)
     names = site_names(metas, url, hints, tree)
     title, h1 = pick_title(tree, metas, jsonld, names, hints)

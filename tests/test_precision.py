@@ -1,0 +1,84 @@
+"""Precision before recall (issue #25 point 5): what a reader never sees, or what belongs to other
+stories, feeds no caption, author or source; an address that is not http(s) is never an image."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from crawler.arabic import normalize
+from crawler.extraction import extract
+from crawler.extraction.images import absolute
+from crawler.extraction.visibility import hidden_blocks
+
+FETCHED = datetime(2025, 1, 1, tzinfo=timezone.utc)
+URL = "https://news.example/2024/05/01/story.html"
+BODY = "".join(f"<p>{s}</p>" for s in (
+    "أعلنت وزارة النقل اليوم افتتاح خط جديد للحافلات الكهربائية يربط وسط المدينة بالمطار الدولي.",
+    "وقال الوزير في مؤتمر صحفي إن الخط سيخدم آلاف الركاب يوميا ويخفض الازدحام في الشوارع الرئيسية.",
+    "وأضاف أن المرحلة الثانية من المشروع ستبدأ العام المقبل وتشمل الأحياء الشرقية والجنوبية للمدينة.",
+))
+
+
+def page(hidden: str) -> bytes:
+    return f"""<html lang="ar"><head><title>افتتاح خط الحافلات الكهربائية</title>
+<style>.zq{{display: none}} #pop {{ visibility:hidden }}</style></head><body>
+<article><h1>افتتاح خط الحافلات الكهربائية</h1>
+<figure><img src="/img/bus.jpg"><figcaption>الحافلة الكهربائية الجديدة أمام محطة المطار</figcaption></figure>
+{BODY}{hidden}</article></body></html>""".encode()
+
+
+HIDDEN_FIGURE = ('<figure><img src="/img/hidden-{n}.jpg"><figcaption>صورة مخفية عن القارئ رقم {n}</figcaption></figure>'
+                 '<div class="author">بقلم سمير المخفي</div><p>المصدر: وكالة الأنباء المخفية</p>')
+HIDERS = {
+    "display-none": '<div style="DISPLAY: none">{}</div>',
+    "hidden-attribute": "<div hidden>{}</div>",
+    "aria-hidden": '<div aria-hidden="true">{}</div>',
+    "template": "<template>{}</template>",
+    "noscript": "<noscript>{}</noscript>",
+    "own-stylesheet-class": '<div class="box zq">{}</div>',
+    "own-stylesheet-id": '<section id="pop">{}</section>',
+}
+
+
+@pytest.mark.parametrize("hider", sorted(HIDERS))
+def test_nothing_in_a_hidden_block_feeds_captions_authors_or_sources(hider):
+    article = extract(page(HIDERS[hider].format(HIDDEN_FIGURE.format(n=1))), URL, fetched_at=FETCHED)
+    texts = [normalize(c.text or "") for c in article.captions]
+    assert texts == [normalize("الحافلة الكهربائية الجديدة أمام محطة المطار")]
+    assert "سمير" not in " ".join(article.authors)
+    assert not any("المخفية" in s.name for s in article.sources)
+    assert "مخفية" not in article.body and "المخفي" not in article.body
+
+
+def test_the_same_blocks_visible_are_read():
+    article = extract(page(HIDDEN_FIGURE.format(n=1)), URL, fetched_at=FETCHED)
+    assert any("مخفية عن القارئ" in (c.text or "") for c in article.captions)
+    assert article.authors == ["سمير المخفي"]
+
+
+def test_hidden_blocks_are_the_outermost_ones_and_a_media_query_hides_nothing():
+    import lxml.html
+    tree = lxml.html.document_fromstring(
+        "<html><head><style>@media (max-width: 600px) { .m { display:none } } .h{display:none}</style></head>"
+        "<body><div class='m'>a</div><div class='h'><span hidden>b</span></div><p style='display:block'>c</p></body></html>")
+    blocks = hidden_blocks(tree)
+    assert [b.get("class") for b in blocks] == ["h"]
+
+
+@pytest.mark.parametrize("href", ["javascript:alert(1)", " JavaScript:void(0)", "data:image/png;base64,AAAA", "file:///etc/passwd",
+                                  "vbscript:x", "mailto:a@b.c"])
+def test_an_address_that_is_not_http_is_never_an_image(href):
+    assert absolute(URL, href) is None
+
+
+def test_relative_and_web_addresses_still_resolve():
+    assert absolute(URL, "/img/a.jpg") == "https://news.example/img/a.jpg"
+    assert absolute(URL, "//cdn.example/a.jpg") == "https://cdn.example/a.jpg"
+
+
+def test_a_javascript_image_source_or_og_image_is_not_kept():
+    html = page("").replace(b'src="/img/bus.jpg"', b'src="javascript:alert(1)"').replace(
+        b"</title>", b'</title><meta property="og:image" content="javascript:alert(2)">')
+    article = extract(html, URL, fetched_at=FETCHED)
+    assert not any("javascript" in (u or "").lower() for u in article.images + [c.image_url for c in article.captions])
