@@ -11,12 +11,15 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from crawler.arabic import clean_text, normalize
+from crawler.arabic import ARABIC_SCRIPT, clean_text, normalize
 from crawler.extraction.article import Source
 
 DATA_DIR = Path(__file__).with_name("data")
 MAX_SOURCE_NAME_WORDS = 5
-MAX_AUTHOR_WORDS = 6
+MIN_AUTHOR_WORDS, MAX_AUTHOR_WORDS = 2, 5
+# Anything but letters, marks, spaces and the dots, hyphens and apostrophes of names (`د. أحمد`, `O'Brien`).
+LATIN_LETTER = re.compile(r"[A-Za-z]")
+NOT_IN_A_NAME = re.compile(r"[^\w\s.'’\-ـ\u200c\u200d]|[\d_]")
 MAX_DATELINE_PLACE = 50
 NAME_SEPARATORS = re.compile(r"\s*(?:\+|،|,|;|؛|/|&|\s[-–—]\s)\s*")
 # "و" glued to the next name: `رويترز وأسوشيتد برس`, `محمد علي وأحمد حسن`.
@@ -257,8 +260,14 @@ def parse_trailing_attribution(paragraph: str) -> tuple[str, list[Source]]:
 
 
 def looks_like_name(text: str) -> bool:
+    """A person's name: 2-5 words of letters (a dot after an initial or title, a hyphen, an apostrophe),
+    at least two of them longer than one letter; never a URL, a number or a handle."""
     words = text.split()
-    return 1 <= len(words) <= MAX_AUTHOR_WORDS and not re.search(r"\d|https?:|www\.|@|/|\w\.[A-Za-z]{2,4}(?:$|\W)", text)
+    if not MIN_AUTHOR_WORDS <= len(words) <= MAX_AUTHOR_WORDS or NOT_IN_A_NAME.search(text):
+        return False
+    if ARABIC_SCRIPT.search(text) and LATIN_LETTER.search(text):
+        return False  # `محمد حسين Role`: a name and a label read together, not one name
+    return sum(1 for w in words if len(w.strip(".'’-")) > 1) >= MIN_AUTHOR_WORDS
 
 
 def strip_byline_prefix(text: str) -> str:
