@@ -82,3 +82,30 @@ def test_a_javascript_image_source_or_og_image_is_not_kept():
         b"</title>", b'</title><meta property="og:image" content="javascript:alert(2)">')
     article = extract(html, URL, fetched_at=FETCHED)
     assert not any("javascript" in (u or "").lower() for u in article.images + [c.image_url for c in article.captions])
+
+
+VARIANT_PAGES = ["eg-youm7--byline-with-city", "wp-jannah--g-dates-festival", "wordpress--g-classic-museum", "akhbarelyom-2020"]
+
+
+def fields(html: bytes, url: str, content_type: str | None = None):
+    import crawler.extraction as extraction
+    article = extraction.extract(html, url, content_type=content_type, fetched_at=FETCHED)
+    return ([normalize(c.text or "") for c in article.captions], sorted(normalize(a) for a in article.authors),
+            sorted(normalize(s.name) for s in article.sources))
+
+
+@pytest.mark.parametrize("name", VARIANT_PAGES)
+@pytest.mark.parametrize("variant", ["renamed", "br_runs", "wrapped"])
+def test_captions_authors_and_sources_survive_other_markup(name, variant):
+    """Same visible words in other markup (issue #25 variants a-c): the same captions, authors and sources."""
+    import json
+    from pathlib import Path
+
+    from benchmarks.variants import make_variant
+    root = Path(__file__).resolve().parent
+    gold = json.loads((root / "gold" / f"{name}.json").read_text(encoding="utf-8"))
+    html = (root / gold["file"]).read_bytes()
+    published = fields(html, gold["url"], gold.get("content_type"))
+    assert published[1] == sorted(normalize(a) for a in gold["authors"])  # the page as published is right to begin with
+    changed, content_type = make_variant(variant, html, gold.get("content_type"))
+    assert fields(changed, gold["url"], content_type) == published
