@@ -150,6 +150,28 @@ def read_byline(text: str, site_names: list[str], host: str) -> tuple[list[str],
     return people, outlets
 
 
+OWNER_METAS = ("og:site_name", "application-name", "publisher", "article:publisher", "copyright", "dc.publisher")
+
+
+def owner_names(metas, jsonld_objects: list[dict]) -> list[str]:
+    """Who owns or publishes the site, as the page declares it: publisher/copyright metas, JSON-LD
+    `publisher` and every Organization/WebSite object's name. Never an author of one of its pages."""
+    names = [v for key in OWNER_METAS for v in metas.get(key, []) if "://" not in v]
+    for obj in jsonld_objects:
+        publishers = [p for p in jsonld_values([obj], "publisher") if isinstance(p, (dict, str))]
+        names += [p.get("name") if isinstance(p, dict) else p for p in publishers]
+        types = obj.get("@type")
+        if is_organisation_type(types) or "WebSite" in (types if isinstance(types, list) else [types]):
+            names.append(obj.get("name"))
+    return [normalized(n).strip(" |-") for n in names if isinstance(n, str) and n.strip()]
+
+
+def is_label(name: str, labels: list[str]) -> bool:
+    """The page's own section or one of its tags (`أخبار مصر` printed where a byline stands)."""
+    key = squashed(name)
+    return any(key == squashed(label) for label in labels if label)
+
+
 def is_organisation_type(types) -> bool:
     """`Organization`, `NewsMediaOrganization`, or a list holding one."""
     return any(isinstance(t, str) and t.endswith("Organization") for t in (types if isinstance(types, list) else [types]))
@@ -277,9 +299,18 @@ def visible_byline(tree, site_names: list[str], host: str, h1=None) -> tuple[lis
     )
 
 
+def is_label_link(el, patterns: dict[str, re.Pattern]) -> bool:
+    """`el` is, or only holds, a link to a section/tag page: a label printed where bylines stand."""
+    links = [el] if el.tag == "a" else el.findall(".//a")
+    return len(links) == 1 and is_byline_element(links[0], patterns) and text_of(links[0]) == text_of(el)
+
+
 def byline_from(elements: list, anchors: list, site_names: list[str], host: str,
                 levels: int = BYLINE_BLOCK_LEVELS) -> tuple[list[str], list[str]] | None:
     """People and outlets of the first anchor that names someone, with its co-authors among `elements`."""
+    labels = byline_patterns("label")
+    elements = [el for el in elements if not is_label_link(el, labels)]
+    anchors = [el for el in anchors if not is_label_link(el, labels)]
     for anchor in anchors:
         text = text_of(anchor)
         if 0 < len(text) <= MAX_BYLINE_CHARS and any(read_byline(text, site_names, host)):
@@ -322,12 +353,14 @@ def pick_byline(tree, metas, jsonld, hints: ExtractionHints, url: str, site_name
     return Byline(meta_people, sources_from_names(ld_outlets))
 
 
-def choose_authors(byline: Byline, text_bylines: list[str], site_names: list[str], url: str) -> list[str]:
-    """A visible byline's people, else those of `كتب …` lines in the text, else JSON-LD's or meta's."""
+def choose_authors(byline: Byline, text_bylines: list[str], site_names: list[str], url: str,
+                   labels: list[str] = ()) -> list[str]:
+    """A visible byline's people, else those of `كتب …` lines in the text, else JSON-LD's or meta's;
+    never the page's own section or tags (`labels`)."""
     if byline.visible and byline.authors:
-        return byline.authors
+        return [a for a in byline.authors if not is_label(a, labels)]
     host = host_key(url)
     from_text: list[str] = []
     for text in text_bylines:
         from_text += [p for p in read_byline(text, site_names, host)[0] if p not in from_text]
-    return from_text or byline.authors
+    return [a for a in from_text or byline.authors if not is_label(a, labels)]

@@ -25,7 +25,7 @@ from crawler.extraction.body import (
     looks_like_listing,
     remove_boilerplate_blocks,
 )
-from crawler.extraction.bylines import choose_authors, pick_byline
+from crawler.extraction.bylines import choose_authors, owner_names, pick_byline
 from crawler.extraction.captions import extract_captions
 from crawler.extraction.decoding import check_bytes, decode_html, parse_tree
 from crawler.extraction.images import absolute
@@ -97,7 +97,8 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     names = site_names(metas, url, hints, tree)
     title, h1 = pick_title(tree, metas, jsonld, names, hints)
     published, updated, date_source = structured_dates(tree, metas, jsonld, fetched_at)
-    byline = pick_byline(tree, metas, jsonld, hints, url, names, h1)
+    owners = names + owner_names(metas, jsonld_objects)  # the site and whoever publishes it: never an author
+    byline = pick_byline(tree, metas, jsonld, hints, url, owners, h1)
     section, tags = section_and_tags(tree, metas, jsonld)
 
     for xpath in hints.remove_xpaths:
@@ -144,7 +145,7 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
         body=body,
         captions=captions,
         sources=merge_sources(dateline, body_sources, line_sources, byline.sources),
-        authors=choose_authors(byline, byline_texts, names, url),
+        authors=choose_authors(byline, byline_texts, owners, url, [section, *tags]),
         published=published.iso() if published else None,
         updated=updated.iso() if updated else None,
         date_source=date_source if published else None,
