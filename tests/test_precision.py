@@ -109,3 +109,35 @@ def test_captions_authors_and_sources_survive_other_markup(name, variant):
     assert published[1] == sorted(normalize(a) for a in gold["authors"])  # the page as published is right to begin with
     changed, content_type = make_variant(variant, html, gold.get("content_type"))
     assert fields(changed, gold["url"], content_type) == published
+
+
+def card(n: int, thumb: bool) -> str:
+    """A teaser card of another story of the site, with meaningless classes (structure alone tells)."""
+    image = (f'<a href="/2024/04/{n}/other-{n}.html"><img src="/img/card-{n}.jpg" alt="صورة القصة الأخرى {n}"></a>'
+             f"<span>صورة الحافلات القديمة في المرآب رقم {n}</span>") if thumb else ""
+    return (f'<div class="k{n}">{image}<a href="/2024/04/{n}/other-{n}.html">عنوان قصة أخرى من الموقع عن النقل رقم {n}</a>'
+            f"<span>بقلم كاتب آخر {n}</span></div>")
+
+
+@pytest.mark.parametrize("thumb", [True, False])
+@pytest.mark.parametrize("where", ["after", "beside"])
+def test_teaser_cards_known_by_structure_feed_no_caption_author_or_source(thumb, where):
+    cards = '<div class="x1">' + "".join(card(n, thumb) for n in range(1, 6)) + "<p>المصدر: وكالة القصص الأخرى</p></div>"
+    html = page("").decode()
+    html = html.replace("</article>", "</article>" + cards) if where == "after" else html.replace("<article>", cards + "<article>")
+    article = extract(html.encode(), URL, fetched_at=FETCHED)
+    assert [normalize(c.text or "") for c in article.captions] == [normalize("الحافلة الكهربائية الجديدة أمام محطة المطار")]
+    assert article.authors == []
+    assert not any("الأخرى" in s.name for s in article.sources)
+    assert "الخط سيخدم آلاف الركاب" in article.body
+
+
+def test_two_related_links_in_the_text_are_no_card_block():
+    """Fewer than three headline links, or links that are most of nothing: the article's own text."""
+    from crawler.extraction.cards import card_blocks
+    from crawler.extraction.decoding import parse_tree
+
+    few = parse_tree(page("<div>" + card(1, False) + card(2, False) + "</div>").decode())
+    assert card_blocks(few, URL) == []
+    many = parse_tree(page("<div id='r'>" + "".join(card(n, True) for n in range(1, 5)) + "</div>").decode())
+    assert [b.get("id") for b in card_blocks(many, URL)] == ["r"]

@@ -26,6 +26,7 @@ from crawler.extraction.body import (
     remove_boilerplate_blocks,
 )
 from crawler.extraction.bylines import choose_authors, owner_names, pick_byline
+from crawler.extraction.cards import cards_set_aside
 from crawler.extraction.captions import extract_captions
 from crawler.extraction.decoding import check_bytes, decode_html, parse_tree
 from crawler.extraction.images import absolute
@@ -87,6 +88,12 @@ def extract(
         raise NotAnArticle(f"extraction failed: {type(exc).__name__}: {exc}") from exc
 
 
+def drop_matching(tree, xpaths) -> None:
+    for xpath in xpaths:
+        for el in tree.xpath(xpath):
+            drop(el)
+
+
 def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: ExtractionHints) -> Article:
     check_bytes(html, content_type)
     text = decode_html(html, content_type)
@@ -98,15 +105,15 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     title, h1 = pick_title(tree, metas, jsonld, names, hints)
     published, updated, date_source = structured_dates(tree, metas, jsonld, fetched_at)
     owners = names + owner_names(metas, jsonld_objects)  # the site and whoever publishes it: never an author
-    byline = pick_byline(tree, metas, jsonld, hints, url, owners, h1)
     section, tags = section_and_tags(tree, metas, jsonld)
-
-    for xpath in hints.remove_xpaths:
-        for el in tree.xpath(xpath):
-            drop(el)
-    captions, caption_elements = extract_captions(tree, url, caption_xpath=hints.caption_xpath, title=title, metas=metas, site_names=names,
-                                                      jsonld=jsonld_objects)
-    line_sources, source_elements = find_source_lines(tree)
+    with cards_set_aside(tree, url) as set_aside:  # other stories' teaser cards feed no byline, caption or source
+        byline = pick_byline(tree, metas, jsonld, hints, url, owners, h1)
+        drop_matching(tree, hints.remove_xpaths)
+        captions, caption_elements = extract_captions(tree, url, caption_xpath=hints.caption_xpath, title=title, metas=metas,
+                                                      site_names=names, jsonld=jsonld_objects)
+        line_sources, source_elements = find_source_lines(tree)
+    if set_aside:
+        drop_matching(tree, hints.remove_xpaths)  # the catalog's removals inside the cards put back
 
     if published is None:
         published, updated, date_source = fallback_dates(tree, h1, url, text, fetched_at, hints)
