@@ -78,6 +78,17 @@ def is_agency(name: str) -> bool:
     return canonical_agency(name) is not None
 
 
+@lru_cache(maxsize=1)
+def dateline_places() -> frozenset[str]:
+    """The cities and countries of `data/extraction.toml` that open datelines, normalised."""
+    return frozenset(normalized_rules()["dateline_places"])
+
+
+def is_dateline_place(text: str) -> bool:
+    """`أبوظبي`, `القاهرة`: a place a dateline names; never a source and never an author."""
+    return normalized(text).strip(" .()«»:" + DASHES) in dateline_places()
+
+
 def split_names(text: str, *, keep_conjunction_part, check_first: bool = False) -> list[str]:
     """Split `A + B`, `A، B`, `A وB` into names; a glued `و` splits only when `keep_conjunction_part`
     accepts the pieces after it (and the first one too with `check_first`)."""
@@ -147,7 +158,8 @@ def parse_dateline(paragraph: str) -> list[Source]:
     if match and len(match.group("place").split()) <= 4:
         names = split_names(match.group("names"), keep_conjunction_part=is_agency)
         if all(len(n.split()) <= 3 for n in names):
-            return sources_from_names(names)
+            # `دبي (الرياض) -`: a city in the parentheses is where the story was filed, not who sent it.
+            return sources_from_names([n for n in names if is_agency(n) or not is_dateline_place(n)])
     match = DASH_DATELINE.match(head)
     if match and len(match.group("place").split()) <= 4:
         names = split_names(match.group("names"), keep_conjunction_part=is_agency)

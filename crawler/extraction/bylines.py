@@ -20,6 +20,7 @@ from crawler.extraction.attribution import (
     DASH_CLASS,
     byline_prefixes_longest_first,
     is_agency,
+    is_dateline_place,
     normalized,
     normalized_rules,
     parse_byline,
@@ -88,13 +89,8 @@ def organisation_pattern() -> re.Pattern:
     return re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(re.escape(w) for w in words))
 
 
-@lru_cache(maxsize=1)
-def places() -> frozenset[str]:
-    return frozenset(normalized_rules()["dateline_places"])
-
-
 def is_place(text: str) -> bool:
-    return normalized(text).strip(" .") in places()
+    return is_dateline_place(text)
 
 
 def is_organisation(name: str) -> bool:
