@@ -1,6 +1,6 @@
 """Score our extractor and bare trafilatura on the gold pages, field by field, with a leave-one-family-out split.
 
-Run by hand:  python benchmarks/extraction_eval.py [-v] [--no-sample]
+Run by hand:  python benchmarks/extraction_eval.py [-v] [--no-sample] [--no-variants]
 
 Pages: every tests/gold/*.json (real pages kept in tests/fixtures/pages/, `real: true`, and composed pages
 in tests/gold/pages/, each naming its CMS markup `family` from crawler/extraction/data/families.toml),
@@ -12,6 +12,9 @@ which are always scored on a line of their own. Splits, each on its own table:
                     every gold page scored while `rulebook.holding_out(page.family)` switches off the
                     habits seen on that family alone (so a rule written from one CMS earns no credit on it)
   sample site       this repository's own demo site (never mixed with the others)
+  variants          every gold page again in each metamorphic variant of benchmarks/variants.py (classes
+                    renamed, <p> as <br> runs, bare div wrappers, no structured data), ours beside bare
+                    trafilatura, real and composed pages on separate lines (issue #25)
 Fields:
   body recall       share of must-include sentences found in the lead + body (mean over pages)
   leak              share of must-exclude strings found in the lead + body (mean over pages; lower is better)
@@ -51,6 +54,8 @@ import crawler.extraction as extraction_pkg  # noqa: E402
 from crawler.arabic import clean_text, normalize  # noqa: E402
 from crawler.extraction import EXTRACTOR_ID, NotAnArticle, extract, rulebook  # noqa: E402
 from crawler.extraction.attribution import rules  # noqa: E402
+
+from benchmarks.variants import LABELS, VARIANTS, make_variant  # noqa: E402
 
 GOLD_DIR = ROOT / "tests" / "gold"
 FETCHED = datetime.now(timezone.utc)  # gold pages are dated before today; a fetch before publication would be refused
@@ -342,6 +347,62 @@ def leave_one_family_out(golds: list[Gold], normal: dict[str, PageScore]) -> tup
     return scores, notes
 
 
+# ---------------------------------------------------------------- metamorphic variants (issue #25)
+def variant_of(gold: Gold, name: str) -> Gold:
+    html, content_type = make_variant(name, gold.html, gold.content_type)
+    return Gold(**{**vars(gold), "html": html, "content_type": content_type, "name": f"{gold.name}~{name}"})
+
+
+# (column, scorer, field) of the variant table; "given … not the page's" is 1 - precision.
+VARIANT_COLUMNS = (("body ours", "ours", "body recall"), ("body traf", "bare", "body recall"),
+                   ("date ours", "ours", "date correct"), ("date traf", "bare", "date correct"),
+                   ("captions", "ours", "caption recall"), ("sources", "ours", "source recall"),
+                   ("authors", "ours", "author recall"), ("cap not page's", "ours", "caption precision"),
+                   ("auth not page's", "ours", "author precision"), ("src not page's", "ours", "source precision"))
+
+
+def variant_scores(golds: list[Gold], published: dict[str, dict[str, PageScore]]) -> dict[str, dict[str, dict[str, PageScore]]]:
+    """{variant: {"ours"/"bare": {gold name: score}}}, "published" being the page as saved."""
+    out = {"published": {"ours": published["ours"], "bare": published["traf.bare_extraction"]}}
+    for name in VARIANTS:
+        out[name] = {"ours": {}, "bare": {}}
+        for gold in golds:
+            changed = variant_of(gold, name)
+            out[name]["ours"][gold.name] = score_ours(changed)
+            out[name]["bare"][gold.name] = score_trafilatura(changed, "bare")
+    return out
+
+
+def variant_row(scores: dict[str, dict[str, PageScore]], pages: list[Gold]) -> list[float | None]:
+    aggregated = {k: aggregate([v[g.name] for g in pages]) for k, v in scores.items()}
+    row = []
+    for _, scorer, f in VARIANT_COLUMNS:
+        value = aggregated[scorer][f]
+        row.append(1 - value if value is not None and f.endswith("precision") else value)
+    return row
+
+
+def variant_table(golds: list[Gold], by_variant: dict[str, dict[str, dict[str, PageScore]]]) -> None:
+    print("\nMETAMORPHIC VARIANTS (benchmarks/variants.py; ours vs trafilatura.bare_extraction; "
+          "'not page's' = share of given items that are not the page's, lower is better; "
+          "✗ = more than 0.05 below the page as published, or above 0.10 for 'not page's')")
+    print(f"  {'variant':<22}{'pages':<15}" + "".join(f"{c:>16}" for c, _, _ in VARIANT_COLUMNS))
+    for split, pages in (("real", [g for g in golds if g.real]), ("composed", [g for g in golds if not g.real])):
+        base = variant_row(by_variant["published"], pages)
+        for name in ["published", *VARIANTS]:
+            row = variant_row(by_variant[name], pages)
+            cells = []
+            for (column, scorer, f), value, published in zip(VARIANT_COLUMNS, row, base):
+                bad = ""
+                if value is not None and scorer == "ours":
+                    if f.endswith("precision"):
+                        bad = "✗" if value > 0.10 + 1e-9 else ""
+                    elif published is not None and value < published - 0.05 - 1e-9:
+                        bad = "✗"
+                cells.append(f"{fmt(value) + (bad or ' '):>16}")
+            print(f"  {LABELS[name]:<22}{split + f' ({len(pages)})':<15}" + "".join(cells))
+
+
 # ---------------------------------------------------------------- aggregation and printing
 def aggregate(scores: list[PageScore]) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
@@ -426,6 +487,11 @@ def main() -> None:
         table("SAMPLE SITE (this repository's demo site; not a real family)", cols(sample))
     print(f"\n  {'ms/page':<18}{'':>8}  " + "".join(f"{timings[c] * 1000:>22.1f}" for c in scorers))
 
+    by_variant = None
+    if "--no-variants" not in sys.argv:
+        by_variant = variant_scores(golds, results)
+        variant_table(golds, by_variant)
+
     if verbose:
         print("\nPER-PAGE FAILURES (ours; [lofo] = only under leave-one-family-out)")
         for g in golds + sample:
@@ -438,6 +504,16 @@ def main() -> None:
                     print(f"      {p}")
                 for p in extra:
                     print(f"      [lofo] {p}")
+        if by_variant:
+            print("\nPER-PAGE FAILURES ON VARIANTS (ours; only problems the page as published does not have)")
+            for g in golds:
+                normal = set(results["ours"][g.name].problems)
+                for name in VARIANTS:
+                    new = [p for p in by_variant[name]["ours"][g.name].problems if p not in normal]
+                    if new:
+                        print(f"  {g.name} [{name}]")
+                        for p in new:
+                            print(f"      {p}")
 
 
 if __name__ == "__main__":

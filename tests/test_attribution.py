@@ -141,3 +141,27 @@ def test_source_label_without_colon_and_names_in_links():
 def test_merge_sources_keeps_one_entry_per_outlet():
     merged = merge_sources(parse_source_line("المصدر: الجزيرة"), parse_source_line("المصدر: الجزيرة نت + رويترز"))
     assert names(merged) == ["الجزيرة", "رويترز"]
+
+
+@pytest.mark.parametrize(
+    "opening, sources",
+    [
+        ("أبوظبي - أعلنت وزارة الطاقة اليوم خطة جديدة", []),  # a dateline city alone: where, not who
+        ("أبوظبي (دبي) - أعلنت وزارة الطاقة اليوم خطة جديدة", []),  # a city in the parentheses too
+        ("القاهرة (الجيزة): أعلنت وزارة الطاقة اليوم خطة جديدة", []),
+        ("القاهرة - (أ ف ب) - أعلنت وزارة الطاقة اليوم خطة جديدة", ["AFP"]),  # an agency in a dateline is one
+        ("دبي (الرياض، وام) - أعلنت وزارة الطاقة اليوم خطة جديدة", ["WAM"]),  # the city beside it is not
+    ],
+)
+def test_a_dateline_city_is_no_source_an_agency_in_it_is(opening, sources):
+    from datetime import datetime, timezone
+
+    from crawler.extraction import extract
+    from crawler.extraction.attribution import parse_dateline
+
+    assert [s.canonical for s in parse_dateline(opening)] == sources
+    paragraphs = "".join(f"<p>{t}</p>" for t in [opening + " لتطوير الشبكة الوطنية في السنوات المقبلة."] + [
+        "وقال المسؤولون إن المشروع يشمل محطات جديدة لتوليد الكهرباء من الطاقة الشمسية في عدة مناطق."] * 4)
+    html = f"<html lang='ar'><head><title>خطة الطاقة</title></head><body><article><h1>خطة الطاقة الجديدة</h1>{paragraphs}</article></body></html>"
+    article = extract(html.encode(), "https://news.example/2024/05/01/energy.html", fetched_at=datetime(2024, 6, 1, tzinfo=timezone.utc))
+    assert [s.canonical for s in article.sources] == sources

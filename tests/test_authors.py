@@ -144,3 +144,60 @@ def test_yjc_solar_hijri_meta_alone_dates_the_page():
 def test_persian_text_is_fa_even_when_declared_ar():
     html = (PAGES / "khabaronline-fa-2020.html").read_text(encoding="utf-8").replace('lang="fa"', 'lang="ar"', 1)
     assert extract(html.encode("utf-8"), PERSIAN_PAGES["khabaronline-fa-2020"][0]).language == "fa"
+
+
+# Trap pages (composed): everything here only looks like an author; the page has none.
+TRAP_BODY = "".join(
+    f"<p>قال مسؤولون في الحكومة إن المشروع الجديد سيبدأ العام المقبل في عدة مناطق من البلاد، وسيشمل الفقرة رقم {n} "
+    "خططا لتحسين الخدمات العامة والطرق والمدارس والمستشفيات بحسب البيان الرسمي الصادر اليوم.</p>"
+    for n in range(6)
+)
+
+
+def trap_page(head: str = "", byline: str = "", site: str = "صدى البلد") -> bytes:
+    return (
+        f'<html lang="ar"><head><title>افتتاح مشروع جديد - {site}</title>'
+        f'<meta property="og:site_name" content="{site}">{head}</head><body>'
+        f"<header><a href='/'>{site}</a></header><article><h1>افتتاح مشروع جديد للطرق في المدينة</h1>"
+        f"{byline}<div class='content'>{TRAP_BODY}</div></article></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # the site's own name in the byline element
+        trap_page(byline="<div class='author'>كتب: صدى البلد</div>"),
+        # the owner named by a meta author that is the JSON-LD publisher and the meta publisher
+        trap_page(head='<meta name="author" content="دار الأمل للنشر"><meta name="publisher" content="دار الأمل للنشر">'
+                  '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x",'
+                  ' "author": {"@type": "Person", "name": "دار الأمل للنشر"},'
+                  ' "publisher": {"@type": "Organization", "name": "دار الأمل للنشر"}}</script>'),
+        # a JSON-LD Organization object naming the owner, its name in meta author
+        trap_page(head='<meta name="author" content="مجلس الأمل الإعلامي">'
+                  '<script type="application/ld+json">{"@type": "Organization", "name": "مجلس الأمل الإعلامي"}</script>'),
+        # a one-letter token
+        trap_page(byline="<span class='author'>بقلم: م</span>"),
+        trap_page(byline="<span class='byline'>ع . ح</span>"),
+        # the page's section printed where the byline stands (meta section)
+        trap_page(head='<meta property="article:section" content="أخبار المحافظات">',
+                  byline="<div class='author'>أخبار المحافظات</div>"),
+        # a section label read as a byline: a link to the section page, no metadata saying so
+        trap_page(byline="<div class='author'><a href='/section/governorates'>أخبار المحافظات</a></div>"),
+        trap_page(byline="<p><a href='/tag/roads'>مشروعات الطرق</a></p>"),
+        # a tag of the page in the header
+        trap_page(head='<meta property="article:tag" content="مشروعات الطرق، المدن الجديدة">',
+                  byline="<span class='writer'>مشروعات الطرق</span>"),
+    ],
+)
+def test_trap_pages_give_no_author(html):
+    article = extract(html, "https://www.elbalad.news/5000/", fetched_at=FETCHED)
+    assert article.authors == []
+
+
+def test_a_person_beside_the_owner_and_labels_is_still_read():
+    html = trap_page(
+        head='<meta name="publisher" content="دار الأمل للنشر"><meta property="article:section" content="أخبار المحافظات">',
+        byline="<a href='/section/gov'>أخبار المحافظات</a><div class='author'>كتب: هبة موسى</div>",
+    )
+    assert extract(html, "https://www.elbalad.news/5000/", fetched_at=FETCHED).authors == ["هبة موسى"]

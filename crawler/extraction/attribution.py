@@ -11,12 +11,15 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from crawler.arabic import clean_text, normalize
+from crawler.arabic import ARABIC_SCRIPT, clean_text, normalize
 from crawler.extraction.article import Source
 
 DATA_DIR = Path(__file__).with_name("data")
 MAX_SOURCE_NAME_WORDS = 5
-MAX_AUTHOR_WORDS = 6
+MIN_AUTHOR_WORDS, MAX_AUTHOR_WORDS = 2, 5
+# Anything but letters, marks, spaces and the dots, hyphens and apostrophes of names (`د. أحمد`, `O'Brien`).
+LATIN_LETTER = re.compile(r"[A-Za-z]")
+NOT_IN_A_NAME = re.compile(r"[^\w\s.'’\-ـ\u200c\u200d]|[\d_]")
 MAX_DATELINE_PLACE = 50
 NAME_SEPARATORS = re.compile(r"\s*(?:\+|،|,|;|؛|/|&|\s[-–—]\s)\s*")
 # "و" glued to the next name: `رويترز وأسوشيتد برس`, `محمد علي وأحمد حسن`.
@@ -73,6 +76,17 @@ def canonical_agency(name: str) -> str | None:
 
 def is_agency(name: str) -> bool:
     return canonical_agency(name) is not None
+
+
+@lru_cache(maxsize=1)
+def dateline_places() -> frozenset[str]:
+    """The cities and countries of `data/extraction.toml` that open datelines, normalised."""
+    return frozenset(normalized_rules()["dateline_places"])
+
+
+def is_dateline_place(text: str) -> bool:
+    """`أبوظبي`, `القاهرة`: a place a dateline names; never a source and never an author."""
+    return normalized(text).strip(" .()«»:" + DASHES) in dateline_places()
 
 
 def split_names(text: str, *, keep_conjunction_part, check_first: bool = False) -> list[str]:
@@ -144,7 +158,8 @@ def parse_dateline(paragraph: str) -> list[Source]:
     if match and len(match.group("place").split()) <= 4:
         names = split_names(match.group("names"), keep_conjunction_part=is_agency)
         if all(len(n.split()) <= 3 for n in names):
-            return sources_from_names(names)
+            # `دبي (الرياض) -`: a city in the parentheses is where the story was filed, not who sent it.
+            return sources_from_names([n for n in names if is_agency(n) or not is_dateline_place(n)])
     match = DASH_DATELINE.match(head)
     if match and len(match.group("place").split()) <= 4:
         names = split_names(match.group("names"), keep_conjunction_part=is_agency)
@@ -257,8 +272,14 @@ def parse_trailing_attribution(paragraph: str) -> tuple[str, list[Source]]:
 
 
 def looks_like_name(text: str) -> bool:
+    """A person's name: 2-5 words of letters (a dot after an initial or title, a hyphen, an apostrophe),
+    at least two of them longer than one letter; never a URL, a number or a handle."""
     words = text.split()
-    return 1 <= len(words) <= MAX_AUTHOR_WORDS and not re.search(r"\d|https?:|www\.|@|/|\w\.[A-Za-z]{2,4}(?:$|\W)", text)
+    if not MIN_AUTHOR_WORDS <= len(words) <= MAX_AUTHOR_WORDS or NOT_IN_A_NAME.search(text):
+        return False
+    if ARABIC_SCRIPT.search(text) and LATIN_LETTER.search(text):
+        return False  # `محمد حسين Role`: a name and a label read together, not one name
+    return sum(1 for w in words if len(w.strip(".'’-")) > 1) >= MIN_AUTHOR_WORDS
 
 
 def strip_byline_prefix(text: str) -> str:

@@ -38,7 +38,11 @@ INNER_IMAGES = etree.XPath(".//img|.//amp-img")
 IN_FIGURE = etree.XPath("ancestor::figure[1]")
 BY_ID = etree.XPath("//*[@id=$id]")
 MAX_CAPTION_CHARS = 600
-BESIDE_LEVELS = 3  # how far above the image a caption's sibling may sit
+BESIDE_LEVELS = 3
+MAX_BLOCK_CAPTION_CHARS = 150  # a figure's text; longer is a paragraph (the lead) beside the picture
+NOT_A_BLOCK_CAPTION = re.compile(r"https?:|www\.|\d{5,}")  # addresses and story numbers: page chrome
+MIN_BLOCK_CAPTION_WORDS = 3
+INNER_HEADINGS = etree.XPath("self::h1|self::h2|self::h3|self::h4|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6")  # how far above the image a caption's sibling may sit
 BESIDE_SIBLINGS = 2  # how many siblings on each side are looked at
 MARKUP_TAG = re.compile(r"<[^>]*>")
 SKIPPED_SIBLINGS = ("br", "script", "style", "noscript")
@@ -115,6 +119,33 @@ def finders(img, ctx: PageContext):
     yield figcaption_of(img, ctx)
     yield described_by(img, ctx)
     yield beside(img, ctx, is_caption_element)
+    yield block_caption(img, ctx)
+
+
+def block_caption(img, ctx: PageContext):
+    """Whatever the classes: the nearest block around the image that holds visible text, when that text
+    is short, is no headline or link list, and the block holds no other own image nor the article text.
+    That is how a figure looks, with or without <figure>."""
+    node, level = img, 0
+    while level < BESIDE_LEVELS:
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html") or parent in ctx.core or holds_other_image(parent, img, ctx):
+            return None
+        level += parent.tag not in IMAGE_WRAPPERS and len(parent) > 1
+        node = parent
+        text = clean_text(node.text_content())
+        if not text:
+            continue
+        if len(text) > MAX_BLOCK_CAPTION_CHARS or INNER_HEADINGS(node) or len(text.split()) < MIN_BLOCK_CAPTION_WORDS \
+                or NOT_A_BLOCK_CAPTION.search(text):
+            return None
+        if any(is_credit_element(el, ctx) or ctx.rules.hidden_class.search(class_parts(el)) for el in INNER_WITH_CLASS(node)):
+            return None  # a credit or a screen-reader label the markup names: the credit search reads it
+        linked = sum(len(clean_text(a.text_content())) for a in node.iter("a") if a.get("href") and not is_lightbox(a, ctx.rules))
+        if linked * 2 > len(text) or not is_caption_value(text, ctx.title) or ctx.structured.is_summary(text):
+            return None
+        return node
+    return None
 
 
 def figcaption_of(img, ctx: PageContext):
@@ -273,7 +304,8 @@ def loose_candidate(el, ctx: PageContext) -> bool:
         return True
     if in_foreign_block(el, ctx.rules, ctx.core) or ctx.shape.after_article(el):
         return False
-    block = next(iter(IN_FIGURE(el)), None) or el.getparent()
+    block = next(iter(IN_FIGURE(el)), None)
+    block = el.getparent() if block is None else block
     return block is not None and not INNER_IMAGES(block) and enclosing_link(el) is None
 
 

@@ -28,7 +28,8 @@ from crawler.extraction.body import (
     remove_boilerplate_blocks,
     runs_to_paragraphs,
 )
-from crawler.extraction.bylines import choose_authors, pick_byline
+from crawler.extraction.bylines import choose_authors, owner_names, pick_byline
+from crawler.extraction.cards import cards_set_aside
 from crawler.extraction.captions import extract_captions
 from crawler.extraction.decoding import check_bytes, decode_html, parse_tree
 from crawler.extraction.images import absolute
@@ -51,6 +52,7 @@ from crawler.extraction.page import (
 from crawler.extraction.page_dates import fallback_dates, page_zone, structured_dates
 from crawler.extraction.zones import resolve_zone
 from crawler.extraction.sources import find_source_lines, merge_sources, opening_sources
+from crawler.extraction.visibility import drop_hidden_blocks
 
 __version__ = "0.1"
 DATA_DIR = Path(__file__).with_name("data")
@@ -90,25 +92,33 @@ def extract(
         raise NotAnArticle(f"extraction failed: {type(exc).__name__}: {exc}") from exc
 
 
+def drop_matching(tree, xpaths) -> None:
+    for xpath in xpaths:
+        for el in tree.xpath(xpath):
+            drop(el)
+
+
 def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: ExtractionHints) -> Article:
     check_bytes(html, content_type)
     text = decode_html(html, content_type)
     tree = parse_tree(text)
     runs_to_paragraphs(tree)  # `text<br><br>text` read as paragraphs by every step below (dates, captions, body)
     metas, jsonld_objects = read_metas(tree), all_jsonld(tree)
+    drop_hidden_blocks(tree)  # nothing a reader never sees feeds captions, bylines, sources or the body
     jsonld = article_jsonld(jsonld_objects)
     names = site_names(metas, url, hints, tree)
     title, h1 = pick_title(tree, metas, jsonld, names, hints)
     published, updated, date_source = structured_dates(tree, metas, jsonld, fetched_at)
-    byline = pick_byline(tree, metas, jsonld, hints, url, names, h1)
+    owners = names + owner_names(metas, jsonld_objects)  # the site and whoever publishes it: never an author
     section, tags = section_and_tags(tree, metas, jsonld)
-
-    for xpath in hints.remove_xpaths:
-        for el in tree.xpath(xpath):
-            drop(el)
-    captions, caption_elements = extract_captions(tree, url, caption_xpath=hints.caption_xpath, title=title, metas=metas, site_names=names,
-                                                      jsonld=jsonld_objects)
-    line_sources, source_elements = find_source_lines(tree)
+    with cards_set_aside(tree, url) as set_aside:  # other stories' teaser cards feed no byline, caption or source
+        byline = pick_byline(tree, metas, jsonld, hints, url, owners, h1)
+        drop_matching(tree, hints.remove_xpaths)
+        captions, caption_elements = extract_captions(tree, url, caption_xpath=hints.caption_xpath, title=title, metas=metas,
+                                                      site_names=names, jsonld=jsonld_objects)
+        line_sources, source_elements = find_source_lines(tree)
+    if set_aside:
+        drop_matching(tree, hints.remove_xpaths)  # the catalog's removals inside the cards put back
 
     if published is None:
         published, updated, date_source = fallback_dates(tree, h1, url, text, fetched_at, hints)
@@ -160,7 +170,7 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
         body=body,
         captions=captions,
         sources=merge_sources(dateline, body_sources, line_sources, byline.sources),
-        authors=choose_authors(byline, byline_texts, names, url),
+        authors=choose_authors(byline, byline_texts, owners, url, [section, *tags]),
         published=published.iso() if published else None,
         updated=updated.iso() if updated else None,
         date_source=date_source if published else None,

@@ -28,16 +28,19 @@ INNER_LINKS = etree.XPath(".//a[@href]")
 LINK_TEXT = etree.XPath("string()")
 IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|svg)(?:$|[?#])", re.I)
 NON_PAGE_HREF = re.compile(r"^(?:#|javascript:|mailto:|tel:)", re.I)
+WEB_ADDRESS = re.compile(r"^https?://[^/?#\s]", re.I)
 CARD_LEVELS = 4  # how far above an image a teaser card may start
 MIN_HEADLINE_CHARS = 15  # a card's link text this long reads as another story's headline
 
 
 def absolute(base_url: str, href: str) -> str | None:
-    """`urljoin` that gives None for an address it cannot parse (`http://[::1`): one bad link costs nothing."""
+    """`urljoin` that gives None for an address it cannot parse (`http://[::1`) or that is not http(s)
+    (`javascript:`, `data:`, `file:`): one bad link costs nothing, and only the web becomes a link."""
     try:
-        return urljoin(base_url, href)
+        joined = urljoin(base_url, href.strip())
     except ValueError:
         return None
+    return joined if WEB_ADDRESS.match(joined) else None
 
 
 def host_and_path(url: str) -> str:
