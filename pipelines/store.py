@@ -222,7 +222,8 @@ class ArchiveStage:
             "discovered": site_stats.get("requested/articles", 0) + sum(
                 v for k, v in site_stats.items() if k.startswith("skipped/")),
             "known": site_stats.get("skipped/already_archived", 0),
-            "requested_articles": site_stats.get("requested/articles", 0),
+            # article requests that went out: robots.txt and the trap rules drop some after they were made
+            "requested_articles": max(0, site_stats.get("requested/articles", 0) - site_stats.get("skipped/ignored", 0)),
             **unreachable_counts(site_stats),
             "extracted": extracted,
             "failures": sum(v for k, v in site_stats.items() if k.startswith("failures/")),
