@@ -37,7 +37,7 @@ CSV_ENCODING = "utf-8-sig"
 DATE_EXPR = "COALESCE(NULLIF(a.published, ''), a.fetched_at)"
 
 DEDUP_POLICY = (
-    "Exact duplicates (same normalised body text: crawler.arabic.tokens, so tashkeel, hamza forms, "
+    "Exact duplicates (same normalised body text: crawler.text.arabic.tokens, so tashkeel, hamza forms, "
     "digits and punctuation do not count) are stored once per site; the other URLs are kept in the "
     "`aliases` table of the archive, not exported as rows. Near-duplicates (estimated Jaccard "
     "similarity of 5-word shingles >= NEAR_DUPLICATE_THRESHOLD, default 0.8, across all sites) are "

@@ -1,7 +1,7 @@
 """Arabic full-text search: a contentless FTS5 index over the *normalised* text of each article.
 
 Stored text keeps its tashkeel and letter forms; the index holds the postings of
-`crawler.arabic.normalize` of it (and no copy of any text: `content=''`), and
+`crawler.text.arabic.normalize` of it (and no copy of any text: `content=''`), and
 queries are normalised the same way, so `اسرائيل` finds `إسرائيل` and `الجـزيرة`
 finds `الجزيرة`. A fifth column holds light stems (leading conjunctions,
 prepositions and the article stripped) so `الجزيرة` also finds `والجزيرة` and
@@ -23,7 +23,7 @@ from archive.query import Query, Term
 from archive.query import parse as parse_query
 from archive.snippets import snippet
 from archive.stems import light_stem
-from crawler.arabic import normalize
+from crawler.text.arabic import normalize
 from crawler.errors import UsageError
 
 
@@ -32,7 +32,7 @@ def stems_of(*texts: str | None) -> str:
     return stems_of_normalized(*(normalize(text) for text in texts if text))
 
 
-WORD = re.compile(r"\w+")  # the tokens of `crawler.arabic.tokens`, taken from text normalised already
+WORD = re.compile(r"\w+")  # the tokens of `crawler.text.arabic.tokens`, taken from text normalised already
 
 
 def stems_of_normalized(*texts: str) -> str:

@@ -1,5 +1,5 @@
 """What the archive knows of itself, as a crawl reads it before it starts: which article URLs it already
-holds, which pages it found not to be articles, and the URL shapes its articles had (`crawler.shapes`).
+holds, which pages it found not to be articles, and the URL shapes its articles had (`crawler.discovery.shapes`).
 `archive.recall.load_known` fills these from an archive file.
 
 The small parts (re-checks, non-articles, shapes) are loaded once per run. The archived URLs

@@ -28,7 +28,7 @@ class DiscoveryMemory:
         )
 
     def record_url_shapes(self, site: str, shapes: dict[str, int], seen_at: str) -> None:
-        """Add this run's article counts per URL shape (`crawler.shapes.url_shape`) of `site`."""
+        """Add this run's article counts per URL shape (`crawler.discovery.shapes.url_shape`) of `site`."""
         for shape, articles in shapes.items():
             self._write()
             self.conn.execute(

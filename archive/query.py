@@ -9,7 +9,7 @@ and `export --query`.
     site:aljazeera             only this catalog site (repeat for any of several)
     section:سياسة              only this section (section:"شؤون دولية" for a name with a space)
 
-Words are folded as the index folds them (`crawler.arabic.normalize`: hamza/alef, yaa, taa marbuta,
+Words are folded as the index folds them (`crawler.text.arabic.normalize`: hamza/alef, yaa, taa marbuta,
 tashkeel, tatweel, digits), so every spelling finds every other. A query that cannot be read raises
 `UsageError` with one line that says why; nothing here touches a database.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawler.arabic import tokens
+from crawler.text.arabic import tokens
 from crawler.errors import UsageError
 
 MAX_QUERY_CHARS = 1000  # a query is typed by a person; longer input is refused before any work

@@ -31,7 +31,7 @@ from archive.store import Archive
 from archive.warc import WarcError, read_response
 from crawler.errors import ArchiveMissing
 from crawler.extraction import Article, Caption, ExtractionHints, Source
-from crawler.identity import content_hash
+from crawler.text.identity import content_hash
 
 logger = logging.getLogger(__name__)
 
@@ -260,6 +260,6 @@ def stored_fields_of(archive: Archive, article_ids: list[int]) -> dict[int, dict
 
 
 def catalog_hints() -> dict[str, ExtractionHints]:
-    from crawler.catalog import load_catalog
+    from crawler.discovery.catalog import load_catalog
 
     return {name: entry.hints for name, entry in load_catalog().items()}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from archive.fts import index_all_articles
 from crawler.errors import ArchiveTooNew, NotAnArchive, UsageError
-from crawler.neardup import compact_signature
+from crawler.text.neardup import compact_signature
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ The index (`articles_fts`) is contentless: it holds no text, only the postings o
 the *normalised* words. A snippet is therefore cut from the stored text in
 `articles`, as published (hamza, taa marbuta, tashkeel, tatweel kept). Each query
 term becomes a regular expression over the published spelling: every letter
-accepts the letters `crawler.arabic.normalize` folds into it (ا accepts أ إ آ ٱ,
+accepts the letters `crawler.text.arabic.normalize` folds into it (ا accepts أ إ آ ٱ,
 ه accepts ة, 0 accepts ٠ ۰...), tashkeel/tatweel may sit between letters, and a
 leading proclitic group may precede the light stem, mirroring how the index
 matches (`term OR stems:stem`).
@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from archive.stems import PROCLITICS, light_stem
-from crawler.arabic import EASTERN_DIGITS, LETTER_FOLDS, TASHKEEL
+from crawler.text.arabic import EASTERN_DIGITS, LETTER_FOLDS, TASHKEEL
 
 if TYPE_CHECKING:
     from archive.query import Query

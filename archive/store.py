@@ -489,7 +489,7 @@ class Archive(DiscoveryMemory):
         index_article(self.conn, article_id, text)
 
     def _store_signature(self, article_id: int, signature: bytes) -> None:
-        """The article's near-duplicate signature (`crawler.neardup`), replacing an older one in place: with
+        """The article's near-duplicate signature (`crawler.text.neardup`), replacing an older one in place: with
         foreign keys on, INSERT OR REPLACE deletes and re-inserts, and a row re-inserted in the last page
         splits it (measured: signature pages 17% empty when 5% of articles change soon after storage)."""
         self.conn.execute(

@@ -35,10 +35,10 @@ from common import machine_line, ratio_line
 
 from archive.fts import stems_of
 from archive.store import Archive, FetchInfo
-from crawler.arabic import normalize
+from crawler.text.arabic import normalize
 from crawler.extraction import Article, Caption, Source
-from crawler.identity import content_hash
-from crawler.neardup import SIGNATURE_DTYPE, NearDupIndex
+from crawler.text.identity import content_hash
+from crawler.text.neardup import SIGNATURE_DTYPE, NearDupIndex
 from crawler.sample_site import SampleSite
 
 SMALL = 10_000

@@ -27,8 +27,8 @@ from common import machine_line, ratio_line
 import archive.store
 from archive.fts import search_text
 from archive.store import Archive, FetchInfo
-from crawler.identity import content_hash
-from crawler.neardup import NearDupIndex
+from crawler.text.identity import content_hash
+from crawler.text.neardup import NearDupIndex
 
 TARGET = 2.0
 EDITED_AT = "2026-11-02T10:00:00+00:00"

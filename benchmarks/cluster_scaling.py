@@ -40,14 +40,14 @@ from common import (
 # benchmarks/incremental.py would shadow Twisted's `incremental` package, which Scrapy needs in this process.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from crawler.catalog import get_site
+from crawler.discovery.catalog import get_site
 from crawler.cluster.keys import Keys
 from crawler.cluster.redis_server import LocalRedis, connect
 from crawler.cluster.seed import seed
 from crawler.cluster.state import RunState
 from crawler.cluster.writer import ClusterWriter
 from crawler.items import CrawledArticle, FetchedPage
-from crawler.runner import LOCAL_SITE_SETTINGS
+from crawler.run.runner import LOCAL_SITE_SETTINGS
 from crawler.sample_site import SampleSite, serve
 from crawler.sample_site.site import Request
 from pipelines.extract import process_page

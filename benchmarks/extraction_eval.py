@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 import trafilatura  # noqa: E402
 
 import crawler.extraction as extraction_pkg  # noqa: E402
-from crawler.arabic import clean_text, normalize  # noqa: E402
+from crawler.text.arabic import clean_text, normalize  # noqa: E402
 from crawler.extraction import EXTRACTOR_ID, NotAnArticle, extract, rulebook  # noqa: E402
 from crawler.extraction.attribution import rules  # noqa: E402
 

@@ -142,8 +142,8 @@ def main() -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), SitemapServer)
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
-    from crawler.discovery import resolve_sites
-    from crawler.runner import LOCAL_SITE_SETTINGS, run_crawl
+    from crawler.discovery.sites import resolve_sites
+    from crawler.run.runner import LOCAL_SITE_SETTINGS, run_crawl
 
     sites = resolve_sites(["sample"], base_url=f"http://127.0.0.1:{server.server_port}")
     with tempfile.TemporaryDirectory(prefix="frontier-trace-") as tmp:

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
-from crawler.arabic import normalize  # noqa: E402
+from crawler.text.arabic import normalize  # noqa: E402
 from crawler.extraction import NotAnArticle, extract  # noqa: E402
 from tests.markup_variants import VARIANTS  # noqa: E402
 

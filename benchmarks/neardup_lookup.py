@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from crawler.neardup import SIGNATURE_DTYPE, NearDupIndex  # noqa: E402
+from crawler.text.neardup import SIGNATURE_DTYPE, NearDupIndex  # noqa: E402
 
 SMALL = 10_000
 WARM_UP = 200

@@ -9,12 +9,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from crawler.errors import UsageError
-from crawler.options import (
+from crawler.run.options import (
     DEFAULT_DB, EXIT_USAGE, at_least, http_url, known_site, non_negative, parse_since, port, positive,
     resolve_crawl_sites, with_db,
 )
-from crawler.oserrors import EXIT_STORAGE, StorageFailed
-from crawler.urlpolicy import check_url as checked_http_url
+from crawler.run.oserrors import EXIT_STORAGE, StorageFailed
+from crawler.discovery.urlpolicy import check_url as checked_http_url
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -136,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=cmd_serve)
 
     from crawler.cluster.commands import add_cluster_parser
-    from crawler.watch_cli import add_watch_parser
+    from crawler.live.cli import add_watch_parser
 
     add_watch_parser(commands, with_db)
 
@@ -145,9 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from crawler.catalog import get_site
-    from crawler.logs import default_log_file
-    from crawler.runner import LOCAL_SITE_SETTINGS
+    from crawler.discovery.catalog import get_site
+    from crawler.run.logs import default_log_file
+    from crawler.run.runner import LOCAL_SITE_SETTINGS
     from crawler.sample_site import SampleSite, serve
 
     site = SampleSite(n_articles=args.articles)
@@ -186,8 +186,8 @@ def archived_demo_port(db: str) -> int | None:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.catalog import load_catalog
-    from crawler.runner import LOCAL_SITE_SETTINGS
+    from crawler.discovery.catalog import load_catalog
+    from crawler.run.runner import LOCAL_SITE_SETTINGS
 
     sites = resolve_crawl_sites(args, load_catalog())
     settings = dict(LOCAL_SITE_SETTINGS) if args.base_url else {}
@@ -206,8 +206,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def crawl_and_report(sites: list, db: str, *, fail_on_health: bool = False, **options) -> int:
-    from crawler.lock import ArchiveBusy
-    from crawler.runner import EXIT_BUSY, run_crawl
+    from crawler.run.lock import ArchiveBusy
+    from crawler.run.runner import EXIT_BUSY, run_crawl
 
     try:
         result = run_crawl(sites, db, **options)
@@ -221,7 +221,7 @@ def crawl_and_report(sites: list, db: str, *, fail_on_health: bool = False, **op
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from crawler.catalog import get_site
+    from crawler.discovery.catalog import get_site
     from crawler.errors import read_input_file
     from crawler.extraction import NotAnArticle, extract
 
@@ -237,7 +237,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    from crawler.catalog import DEFAULT_CATALOG, load_catalog
+    from crawler.discovery.catalog import DEFAULT_CATALOG, load_catalog
     from crawler.sitecheck.overrides import load_verifications, verification_text
 
     if args.check:
@@ -261,7 +261,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
 
 def cmd_sites_check(args: argparse.Namespace) -> int:
-    from crawler.catalog import DEFAULT_CATALOG
+    from crawler.discovery.catalog import DEFAULT_CATALOG
     from crawler.sitecheck import check_catalog, record_verifications, verification_entries
 
     if args.articles < 0:
@@ -352,8 +352,8 @@ def cmd_reextract(args: argparse.Namespace) -> int:
 
     from archive.readonly import open_readonly
     from archive.reextract import reextract
-    from crawler.lock import ArchiveBusy, ArchiveLock
-    from crawler.runner import EXIT_BUSY
+    from crawler.run.lock import ArchiveBusy, ArchiveLock
+    from crawler.run.runner import EXIT_BUSY
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     open_readonly(args.db).close()  # not an archive (an empty file...): one line, exit 2, no lock file beside it
@@ -380,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:  # the one place bad input becomes a message: every command, one line, exit 2
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except StorageFailed as exc:  # disk full, read-only or failing (crawler/oserrors.py): one line, exit 74
+    except StorageFailed as exc:  # disk full, read-only or failing (crawler/run/oserrors.py): one line, exit 74
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_STORAGE
     except BrokenPipeError:  # `... | head`: the reader has all it wants; no traceback at exit

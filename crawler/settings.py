@@ -4,7 +4,7 @@ Anything an operator may want to change per run is a command-line option of
 `python -m crawler crawl` (which overrides these) or a `-s NAME=VALUE` with
 `scrapy crawl news`.
 """
-from crawler.middlewares import POLITE_DOWNLOADER_MIDDLEWARES
+from crawler.fetching.middlewares import POLITE_DOWNLOADER_MIDDLEWARES
 
 BOT_NAME = "arabic-news-archiver"
 SPIDER_MODULES = ["spiders"]
@@ -42,16 +42,16 @@ DEPTH_PRIORITY = 1
 # response even when it yields nothing: 100 by default, i.e. ~100 tasks per page. A response yields at
 # most one article item here (the extraction pool gives the parallelism across responses), so one will do.
 CONCURRENT_ITEMS = 1
-# Pending requests wait in disk queues of the run (crawler/runstate.py), not in RAM; FRONTIER_DIR
+# Pending requests wait in disk queues of the run (crawler/run/runstate.py), not in RAM; FRONTIER_DIR
 # (default: the system's temporary directory) also holds the run's per-URL bookkeeping.
-SCHEDULER = "crawler.runstate.RunScheduler"
+SCHEDULER = "crawler.run.runstate.RunScheduler"
 FRONTIER_ON_DISK = True
 FRONTIER_MEMORY_REQUESTS = 10_000  # pending requests kept in RAM (~1-2 kB each) before spilling to disk
 FRONTIER_DIR = None
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
-# Politeness and traps (crawler/middlewares.py documents each setting): robots.txt Crawl-delay as a
+# Politeness and traps (crawler/fetching/middlewares.py documents each setting): robots.txt Crawl-delay as a
 # floor AutoThrottle cannot go under, Retry-After honoured on 429/503 for the whole host, trap URLs dropped.
 # One list, kept beside the classes; it also swaps Scrapy's RobotsTxtMiddleware for SharedRobotsTxtMiddleware.
 DOWNLOADER_MIDDLEWARES = {
@@ -98,7 +98,7 @@ CRAWL_SITES = ""  # comma-separated catalog names (or use -a site=NAME)
 REFRESH_KNOWN = False  # fetch archived article URLs again even when nothing says they changed
 RECHECK_DAYS = 0  # fetch archived articles first seen in the last N days again (edits, 404/410, redirects)
 MAX_ARTICLES = 0  # stop after this many article pages were fetched (0 = no bound)
-# Discovery by the page (spiders/news.py, crawler/frontier.py): a sitemap file is read past its first
+# Discovery by the page (spiders/news.py, crawler/discovery/frontier.py): a sitemap file is read past its first
 # SITEMAP_PROBE requested entries only once enough of them were articles (SITEMAP_MIN_ARTICLE_SHARE);
 # a URL shape learned from this many archived articles of a site marks its links as articles next run.
 SITEMAP_PROBE = 10
@@ -107,11 +107,11 @@ SITEMAP_MIN_ARTICLE_SHARE = 0.2
 # below a catalog sitemap or robots.txt, and files a site's robots.txt and indexes add; said in the summary.
 SITEMAP_MAX_DEPTH = 4
 SITEMAP_MAX_FILES = 2000
-# The URL policy (crawler/urlpolicy.py): longest URL fetched, followed or shown as a link.
+# The URL policy (crawler/discovery/urlpolicy.py): longest URL fetched, followed or shown as a link.
 URL_MAX_LENGTH = 2083
 LEARNED_SHAPE_MIN_ARTICLES = 2
 
-EXTENSIONS = {"crawler.progress.ProgressDisplay": 500, "crawler.shutdown.PromptShutdown": 500, **UNUSED_EXTENSIONS}
+EXTENSIONS = {"crawler.run.progress.ProgressDisplay": 500, "crawler.run.shutdown.PromptShutdown": 500, **UNUSED_EXTENSIONS}
 
 # Raw responses of article pages, for provenance and offline re-extraction.
 WARC_ENABLED = True

@@ -8,10 +8,10 @@
 """
 from __future__ import annotations
 
-from crawler.catalog import Site
-from crawler.identity import content_hash
+from crawler.discovery.catalog import Site
+from crawler.text.identity import content_hash
 from crawler.items import CrawledArticle
-from crawler.urls import canonicalize_url
+from crawler.discovery.urls import canonicalize_url
 from pipelines.session import ArchiveSession
 
 

@@ -21,12 +21,12 @@ from functools import lru_cache
 
 from archive.fts import SearchText, search_text
 from archive.warc import page_records
-from crawler.catalog import Site
+from crawler.discovery.catalog import Site
 from crawler.extraction import Article, ExtractionHints, NotAnArticle, extract
 from crawler.extraction.pool import available_cores, extraction_pool
-from crawler.identity import content_hash
+from crawler.text.identity import content_hash
 from crawler.items import CrawledArticle, FetchedPage
-from crawler.neardup import NearDupIndex
+from crawler.text.neardup import NearDupIndex
 from pipelines.session import ArchiveSession
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from archive.store import Archive
-from crawler.neardup import NearDupIndex
+from crawler.text.neardup import NearDupIndex
 
 SESSION_ATTRIBUTE = "_archive_session"
 T = TypeVar("T")

@@ -11,12 +11,12 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from archive.store import FetchInfo, utc_now
-from crawler.frontier import page_classified
-from crawler.health import assess, fill_rates
+from crawler.discovery.frontier import page_classified
+from crawler.run.health import assess, fill_rates
 from crawler.items import CrawledArticle
-from crawler.oserrors import STORAGE_FAILED_REASON, StorageGuard
-from crawler.shapes import url_shape
-from crawler.urls import canonicalize_url
+from crawler.run.oserrors import STORAGE_FAILED_REASON, StorageGuard
+from crawler.discovery.shapes import url_shape
+from crawler.discovery.urls import canonicalize_url
 from pipelines.dedup import DedupStage
 from pipelines.session import ArchiveSession
 from pipelines.warc import WarcStage
@@ -306,7 +306,7 @@ def skipped_reasons(stats: dict) -> dict[str, int]:
 
 
 def unreachable_counts(site_stats: dict) -> dict:
-    """Requests that found the host unreachable (crawler.reachability) and the most common cause."""
+    """Requests that found the host unreachable (crawler.fetching.reachability) and the most common cause."""
     causes = {k.split("/", 1)[1]: v for k, v in site_stats.items() if k.startswith("unreachable/")}
     if not causes:
         return {}

@@ -8,7 +8,7 @@ Scrapy's JOBDIR, is the memory between runs.
 
 A URL announced by a sitemap or feed is an article candidate whatever its shape;
 a listing page carrying article signals is extracted from the same response.
-Extraction decides, and `crawler.frontier` keeps what each URL was requested as.
+Extraction decides, and `crawler.discovery.frontier` keeps what each URL was requested as.
 """
 from __future__ import annotations
 
@@ -26,20 +26,20 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.announcements import announced_before, feed_entries, parse_when
-from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog
-from crawler.discovery import feeds_in_html, is_child_page, is_static_file, is_taxonomy_sitemap, resolve_sites
-from crawler.frontier import Claim, Frontier, SitemapTrust, page_classified
+from crawler.discovery.announcements import announced_before, feed_entries, parse_when
+from crawler.discovery.catalog import DEFAULT_CATALOG, Site, load_catalog
+from crawler.discovery.sites import feeds_in_html, is_child_page, is_static_file, is_taxonomy_sitemap, resolve_sites
+from crawler.discovery.frontier import Claim, Frontier, SitemapTrust, page_classified
 from crawler.items import CrawledArticle, FetchedPage
 from archive.known import KnownArticles
 from archive.recall import load_known
-from crawler.middlewares import ONE_ARTICLE_META
-from crawler.pagesignals import article_signals
-from crawler.reachability import unreachable_reason
-from crawler.runstate import RunBookkeeping
-from crawler.shapes import url_shape
-from crawler.urlpolicy import MAX_URL_LENGTH, UrlPolicy, url_refusal
-from crawler.urls import canonicalize_url
+from crawler.fetching.middlewares import ONE_ARTICLE_META
+from crawler.discovery.pagesignals import article_signals
+from crawler.fetching.reachability import unreachable_reason
+from crawler.run.runstate import RunBookkeeping
+from crawler.discovery.shapes import url_shape
+from crawler.discovery.urlpolicy import MAX_URL_LENGTH, UrlPolicy, url_refusal
+from crawler.discovery.urls import canonicalize_url
 
 GZIP_MAGIC = b"\x1f\x8b"
 ARTICLE_STATUSES = [304, 404, 410]
@@ -79,7 +79,7 @@ class NewsSpider(scrapy.Spider):
         self.max_articles = max_articles
         self.since = since
         self.frontier = Frontier()  # what each canonical URL was requested as this run
-        # The per-article-URL state on disk (crawler/runstate.py): a back-fill announces millions of URLs.
+        # The per-article-URL state on disk (crawler/run/runstate.py): a back-fill announces millions of URLs.
         self.runstate = RunBookkeeping(frontier_dir)
         self.sitemap_trust = SitemapTrust(sitemap_probe, sitemap_min_article_share, held=self.runstate.held)
         self.frontier.articles = self.runstate.scheduled
@@ -87,7 +87,7 @@ class NewsSpider(scrapy.Spider):
         self.counted = self.runstate.counted  # (canonical URL, skip) already counted
         # Filtered with Site.owns, not allow_domains: Scrapy's domain check compares host:port.
         self.link_extractor = LinkExtractor(unique=True)
-        self.policies: dict[str, UrlPolicy] = {}  # per site: crawler.urlpolicy, for discovery and redirects
+        self.policies: dict[str, UrlPolicy] = {}  # per site: crawler.discovery.urlpolicy, for discovery and redirects
         self.max_sitemap_depth = max_sitemap_depth  # sitemaps below sitemaps (robots.txt -> index -> ...)
         self.max_sitemap_files = max_sitemap_files  # sitemap files a robots.txt or an index adds, per site and run
         self.sitemaps_taken: dict[str, int] = {}

@@ -2,7 +2,7 @@
 
 The first round is an ordinary crawl (robots.txt, every sitemap, feed and start page), so whatever
 was published while no watch ran is archived too. Then the spider never closes on its own: every
-second it polls the sites that are due (`crawler.watch_schedule`) with conditional requests, and
+second it polls the sites that are due (`crawler.live.schedule`) with conditional requests, and
 what a poll announces goes through the same requests, pipeline and archive as a `crawl`. Recent
 articles are fetched again, conditionally, on a slower schedule (edits, removals, redirects).
 SIGTERM closes it like a crawl: the pages in flight finish, then the run is recorded.
@@ -22,10 +22,10 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap
 
-from crawler.announcements import feed_entries, news_sitemap_entries, parse_when
-from crawler.catalog import Site
+from crawler.discovery.announcements import feed_entries, news_sitemap_entries, parse_when
+from crawler.discovery.catalog import Site
 from archive.known import KnownArticle
-from crawler.watch_schedule import WatchRules, WatchSchedule
+from crawler.live.schedule import WatchRules, WatchSchedule
 from spiders.news import ARTICLE_STATUSES, REDIRECT_STATUSES, NewsSpider, header
 
 TICK_SECONDS = 1.0  # how often the spider looks for a site that is due; polls themselves are seconds apart

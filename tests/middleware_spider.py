@@ -1,4 +1,4 @@
-"""Test-only crawl for tests/test_middlewares.py: `python tests/middleware_spider.py URL[,URL…] OUTFILE`.
+"""Test-only crawl for tests/fetching/test_middlewares.py: `python tests/middleware_spider.py URL[,URL…] OUTFILE`.
 
 Starts from every URL at once, follows every link with the polite middlewares and AutoThrottle on,
 and writes one JSON line per response ({"url", "status"}) and a last line
@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import scrapy  # noqa: E402
 from scrapy.crawler import CrawlerProcess  # noqa: E402
 
-from crawler.middlewares import POLITE_DOWNLOADER_MIDDLEWARES  # noqa: E402
+from crawler.fetching.middlewares import POLITE_DOWNLOADER_MIDDLEWARES  # noqa: E402
 
 SETTINGS = {
     "ROBOTSTXT_OBEY": True,

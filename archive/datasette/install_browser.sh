@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Headless Chromium and Arabic fonts for tests/test_browse.py and for looking at the archive browser.
+# Headless Chromium and Arabic fonts for tests/reader/test_browse.py and for looking at the archive browser.
 # Debian, as root. Does nothing when both are already installed.
 #   chromium        -> /usr/bin/chromium (--headless --dump-dom / --screenshot)
 #   fonts-noto-core -> Noto Naskh Arabic / Noto Sans Arabic, named first in static/arabic.css

@@ -8,7 +8,7 @@ import sys
 
 from crawler.cluster.keys import DEFAULT_PREFIX, EXIT_REDIS
 from crawler.cluster.state import RUN_LEASE
-from crawler.options import http_url, non_negative, parse_since, positive, resolve_crawl_sites, seconds, with_db
+from crawler.run.options import http_url, non_negative, parse_since, positive, resolve_crawl_sites, seconds, with_db
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
@@ -65,7 +65,7 @@ def configure_logging(verbose: bool) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> dict[str, str]:
-    from crawler.runner import LOCAL_SITE_SETTINGS
+    from crawler.run.runner import LOCAL_SITE_SETTINGS
 
     settings = dict(LOCAL_SITE_SETTINGS) if getattr(args, "base_url", None) else {}
     settings["LOG_LEVEL"] = "INFO" if args.verbose else "WARNING"
@@ -79,14 +79,14 @@ def guarded(run) -> int:
     """The cluster's failures as exit codes: Redis gone 69, busy 75, usage 2."""
     import redis
 
-    from crawler.catalog import CatalogError
+    from crawler.discovery.catalog import CatalogError
     from crawler.cluster.redis_server import RedisUnavailable
     from crawler.cluster.run import PartFailed
     from crawler.cluster.seed import NoWriter, RunBusy, RunLost
     from crawler.cluster.writer import WriterBusy
-    from crawler.lock import ArchiveBusy
-    from crawler.oserrors import EXIT_STORAGE, StorageFailed
-    from crawler.runner import EXIT_BUSY, EXIT_SITE_FAILED, EXIT_USAGE
+    from crawler.run.lock import ArchiveBusy
+    from crawler.run.oserrors import EXIT_STORAGE, StorageFailed
+    from crawler.run.runner import EXIT_BUSY, EXIT_SITE_FAILED, EXIT_USAGE
 
     try:
         return run()
@@ -126,7 +126,7 @@ def cmd_node(args: argparse.Namespace) -> int:
 
 
 def resolve(args: argparse.Namespace) -> list:
-    from crawler.catalog import load_catalog
+    from crawler.discovery.catalog import load_catalog
 
     return resolve_crawl_sites(args, load_catalog())
 

@@ -26,7 +26,7 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.cluster.keys import Keys
 from crawler.cluster.redis_server import connect
-from crawler.middlewares import parse_retry_after, robots_crawl_delay
+from crawler.fetching.middlewares import parse_retry_after, robots_crawl_delay
 
 logger = logging.getLogger(__name__)
 

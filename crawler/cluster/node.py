@@ -33,11 +33,11 @@ from crawler.cluster.state import (
     SharedLastmods,
     current_run,
 )
-from crawler.frontier import Frontier
+from crawler.discovery.frontier import Frontier
 from crawler.items import CrawledArticle
 from archive.known import parse_iso
-from crawler.urls import canonicalize_url
-from crawler.shutdown import PromptShutdown
+from crawler.discovery.urls import canonicalize_url
+from crawler.run.shutdown import PromptShutdown
 from pipelines.extract import ExtractStage
 from spiders.news import NewsSpider
 
@@ -55,8 +55,8 @@ def node_settings(redis_url: str, node_id: str, *, prefix: str = DEFAULT_PREFIX,
     keys = Keys(prefix)
     base = get_project_settings()
     middlewares = {**base.getdict("DOWNLOADER_MIDDLEWARES"), "crawler.cluster.lease.HostLeaseMiddleware": 950}
-    extensions = {**base.getdict("EXTENSIONS"), "crawler.shutdown.PromptShutdown": None,
-                  "crawler.progress.ProgressDisplay": None, "crawler.cluster.node.NodeShutdown": 500,
+    extensions = {**base.getdict("EXTENSIONS"), "crawler.run.shutdown.PromptShutdown": None,
+                  "crawler.run.progress.ProgressDisplay": None, "crawler.cluster.node.NodeShutdown": 500,
                   "crawler.cluster.node.NodeTick": 510}
     return {
         "SCHEDULER": "crawler.cluster.frontier.ClusterScheduler",
@@ -120,7 +120,7 @@ class ClusterNewsSpider(NewsSpider):
         self.run_id, self.sites, self.refresh, self.since = run.id, run.sites, run.refresh, run.since
         self.run_token = run.token
         self.frontier = Frontier()
-        self.runstate.scheduled.clear()  # the run's per-URL state lives on disk (crawler/runstate.py)
+        self.runstate.scheduled.clear()  # the run's per-URL state lives on disk (crawler/run/runstate.py)
         self.frontier.articles = self.runstate.scheduled
         self.lastmods.clear()
         self.counted.clear()

@@ -10,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from crawler.catalog import Site
+from crawler.discovery.catalog import Site
 from crawler.cluster.keys import DEFAULT_PREFIX
 from crawler.cluster.redis_server import LocalRedis, RedisUnavailable, connect
 from crawler.cluster.seed import new_token, seed
 from crawler.cluster.state import RUN_LEASE, current_run, drop_run
-from crawler.runner import RunResult
+from crawler.run.runner import RunResult
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

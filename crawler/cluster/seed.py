@@ -18,14 +18,14 @@ from datetime import datetime
 import redis
 from scrapy_redis.queue import PriorityQueue
 
-from crawler.catalog import Site
+from crawler.discovery.catalog import Site
 from crawler.cluster.frontier import CanonicalDupeFilter
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys
 from crawler.cluster.redis_server import connect
 from archive.known import KnownArticles
 from crawler.cluster.state import RUN_LEASE, RunState, current_run, drop_run
 from crawler.cluster.wire import REQUESTS
-from crawler.runner import RunResult
+from crawler.run.runner import RunResult
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import redis
 
-from crawler.catalog import Site
+from crawler.discovery.catalog import Site
 from crawler.cluster import wire
 from crawler.cluster.keys import Keys
 from archive.known import KnownArticle, KnownArticles, parse_iso

@@ -13,7 +13,7 @@ or a dataclass name from `TYPES` with its fields under `f`.
 
 scrapy-redis takes this module as `SCHEDULER_SERIALIZER` (it wants `loads`/`dumps`): a request
 dict must further match `REQUEST_FIELDS`, name one of the spider's callbacks, and carry an
-http(s) URL the URL policy accepts (`crawler.urlpolicy`).
+http(s) URL the URL policy accepts (`crawler.discovery.urlpolicy`).
 """
 from __future__ import annotations
 
@@ -28,10 +28,10 @@ from typing import Any, Union
 
 from archive.fts import SearchText
 from archive.warc import WarcRef
-from crawler.catalog import Site
+from crawler.discovery.catalog import Site
 from crawler.extraction.article import Article, Caption, ExtractionHints, Source
 from crawler.items import CrawledArticle, FetchedPage
-from crawler.urlpolicy import UrlRefused, check_url
+from crawler.discovery.urlpolicy import UrlRefused, check_url
 
 TAG = "$t"
 # The only classes a Redis entry can become. Their constructors are dataclass __init__s (Site also

@@ -25,13 +25,13 @@ import redis
 from archive.store import Archive
 from crawler.cluster import wire
 from crawler.cluster.failed import set_aside
-from crawler.oserrors import StorageFailed, is_storage_failure, storage_failure
+from crawler.run.oserrors import StorageFailed, is_storage_failure, storage_failure
 from crawler.cluster.frontier import requeue
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys
 from crawler.cluster.redis_server import RedisUnavailable, connect
 from crawler.cluster.state import RunState, SharedLastmods, current_run, drop_run, publish_known
-from crawler.lock import ArchiveLock
-from crawler.neardup import NearDupIndex
+from crawler.run.lock import ArchiveLock
+from crawler.text.neardup import NearDupIndex
 from pipelines.dedup import DedupStage
 from pipelines.session import ArchiveSession
 from pipelines.store import ArchiveStage
@@ -209,7 +209,7 @@ class ClusterWriter:
                 self.stages.process(item)
             except Exception as exc:  # a bad entry must not block the stream: keep it aside, with the reason
                 if is_storage_failure(exc):
-                    raise  # the disk, not the entry: the run stops (crawler/oserrors.py)
+                    raise  # the disk, not the entry: the run stops (crawler/run/oserrors.py)
                 logger.exception("cannot archive stream entry %s; kept in %s", entry_id, self.keys.failed)
                 failed.append((entry_id, fields, repr(exc)))
         self.session.archive.commit()
@@ -369,7 +369,7 @@ def run_writer(db_path: str | Path, redis_url: str, *, prefix: str = DEFAULT_PRE
         except redis.RedisError as exc:
             raise RedisUnavailable(f"lost Redis at {redis_url}: {exc}; the archive is intact (committed "
                                    "batches only), unacknowledged entries are taken up by the next writer") from exc
-        except Exception as exc:  # disk full, read-only, I/O error: one line, exit 74 (crawler/oserrors.py)
+        except Exception as exc:  # disk full, read-only, I/O error: one line, exit 74 (crawler/run/oserrors.py)
             failure = storage_failure(exc)
             if failure is None:
                 raise

@@ -2,7 +2,7 @@
 
 Agency spellings and their canonical names live in `data/agencies.toml`, byline prefixes
 and source-line prefixes in `data/extraction.toml`; everything is matched on
-`crawler.arabic.normalize`d text.
+`crawler.text.arabic.normalize`d text.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from crawler.arabic import ARABIC_SCRIPT, clean_text, normalize
+from crawler.text.arabic import ARABIC_SCRIPT, clean_text, normalize
 from crawler.extraction.article import Source
 
 DATA_DIR = Path(__file__).with_name("data")

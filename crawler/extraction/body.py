@@ -13,7 +13,7 @@ import re
 import trafilatura
 from lxml import etree
 
-from crawler.arabic import ARABIC_LETTER, clean_text
+from crawler.text.arabic import ARABIC_LETTER, clean_text
 from crawler.extraction.article import Source
 from crawler.extraction.attribution import (
     normalized,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from crawler.arabic import ARABIC_SCRIPT, clean_text
+from crawler.text.arabic import ARABIC_SCRIPT, clean_text
 from crawler.extraction.article import Caption
 from crawler.extraction.attribution import normalized
 from crawler.extraction.caption_rules import CaptionRules, caption_rules, class_parts

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from crawler.arabic import ARABIC_SCRIPT, clean_text
+from crawler.text.arabic import ARABIC_SCRIPT, clean_text
 from crawler.extraction.attribution import (
     DASH_CLASS,
     is_agency,

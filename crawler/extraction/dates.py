@@ -1,7 +1,7 @@
 """Publication dates of Arabic news pages: structured values, URLs and visible Arabic text.
 
 Month names (MSA, Levantine/Iraqi, Maghrebi, Hijri) come from `data/months.toml` and are
-matched on `crawler.arabic.normalize`d text, so Eastern digits and spelling variants need no
+matched on `crawler.text.arabic.normalize`d text, so Eastern digits and spelling variants need no
 special case. dateparser is only used, lazily, for relative forms the data file does not cover.
 A date is never invented: month-only text gives month precision, and nothing gives a
 made-up 1 January. `FoundDate.precision` says what the value carries: `month`, `day`, `hour`
@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from crawler.arabic import normalize
+from crawler.text.arabic import normalize
 
 DATA_FILE = Path(__file__).with_name("data") / "months.toml"
 WORDS_FILE = Path(__file__).with_name("data") / "date_words.toml"

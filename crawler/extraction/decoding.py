@@ -13,7 +13,7 @@ import re
 import lxml.html
 from lxml import etree
 
-from crawler.arabic import ARABIC_LETTER
+from crawler.text.arabic import ARABIC_LETTER
 from crawler.extraction.article import NotAnArticle
 
 # Latin-1 accented letters: what ISO-8859-6 Arabic turns into when read as cp1256.

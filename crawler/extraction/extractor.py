@@ -14,7 +14,7 @@ from pathlib import Path
 import trafilatura
 from lxml import etree
 
-from crawler.arabic import ARABIC_LETTER
+from crawler.text.arabic import ARABIC_LETTER
 from crawler.extraction.article import Article, ExtractionHints, NotAnArticle
 from crawler.extraction.attribution import normalized
 from crawler.extraction.body import (

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from crawler.arabic import ARABIC_LETTER, clean_text
+from crawler.text.arabic import ARABIC_LETTER, clean_text
 from crawler.extraction.article import ExtractionHints
 from crawler.extraction.attribution import normalized, rules
 from crawler.extraction.page import first_meta, jsonld_values, text_of

@@ -6,7 +6,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from crawler.arabic import clean_text
+from crawler.text.arabic import clean_text
 from crawler.extraction.article import ExtractionHints
 from crawler.extraction.attribution import normalized
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from crawler.arabic import clean_text
+from crawler.text.arabic import clean_text
 from crawler.extraction.article import Caption
 from crawler.extraction.attribution import normalized
 from crawler.extraction.caption_rules import CaptionRules

@@ -1,4 +1,4 @@
-"""An article pattern learned from URLs, through their shapes (`crawler.shapes.url_shape`).
+"""An article pattern learned from URLs, through their shapes (`crawler.discovery.shapes.url_shape`).
 
     suggest_pattern(["https://x.net/news/17.html", "https://x.net/news/9.html"])
     -> Suggestion(shape="/news/{n}.html", pattern="^https?://[^/?#]+/news/\\d+\\.html/?(?:[?#]|$)", ...)
@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from crawler.shapes import url_shape
+from crawler.discovery.shapes import url_shape
 
 # What each mask stands for in a regular expression; an unknown mask is any one segment.
 MASK_REGEX = {"{n}": r"\d+", "{id}": r"[^/?#]*\d[^/?#]*", "{slug}": r"[^/?#]+", "{word}": r"[^/?#]+",

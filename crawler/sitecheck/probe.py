@@ -21,13 +21,13 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from crawler.announcements import FEED_PARSER, feed_entries, parse_when
-from crawler.catalog import Site
-from crawler.discovery import sitemaps_in_robots
-from crawler.reachability import unreachable_reason
+from crawler.discovery.announcements import FEED_PARSER, feed_entries, parse_when
+from crawler.discovery.catalog import Site
+from crawler.discovery.sites import sitemaps_in_robots
+from crawler.fetching.reachability import unreachable_reason
 from crawler.sitecheck.facts import ArticleProbe, Listed, RobotsFile, SiteProbe, UrlProbe
 from crawler.sitecheck.verdict import UNREACHABLE_PREFIX
-from crawler.urls import canonicalize_url
+from crawler.discovery.urls import canonicalize_url
 from spiders.news import GZIP_MAGIC
 
 # Every error status reaches the callbacks; 3xx stay with RedirectMiddleware, which records the hops.

@@ -51,7 +51,7 @@ def site_dict(report: SiteReport, checked_at: str) -> dict[str, Any]:
 
 
 def rounded_age(newest: str | None, checked_at: str) -> float | None:
-    from crawler.announcements import parse_when
+    from crawler.discovery.announcements import parse_when
 
     age = age_days(newest, parse_when(checked_at))
     return None if age is None else round(age, 1)

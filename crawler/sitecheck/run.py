@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from crawler.catalog import DEFAULT_CATALOG, Site, load_catalog
-from crawler.reachability import quiet_unreachable
+from crawler.discovery.catalog import DEFAULT_CATALOG, Site, load_catalog
+from crawler.fetching.reachability import quiet_unreachable
 from crawler.sitecheck.report import CheckResult
 from crawler.sitecheck.verdict import CheckRules, assess, check_rules
 
@@ -45,7 +45,7 @@ def check_sites(sites: list[Site], *, articles: int = 3, settings: dict[str, Any
 def resolve_check_sites(names: list[str], *, base_url: str | None = None,
                         catalog_path: Path | str = DEFAULT_CATALOG) -> list[Site]:
     """The named entries (every entry when none is named; locally served ones only with `base_url`)."""
-    from crawler.discovery import resolve_sites
+    from crawler.discovery.sites import resolve_sites
 
     catalog = load_catalog(catalog_path)
     if not names:
@@ -56,7 +56,7 @@ def resolve_check_sites(names: list[str], *, base_url: str | None = None,
 def check_catalog(names: list[str], *, base_url: str | None = None, catalog_path: Path | str = DEFAULT_CATALOG,
                   articles: int = 3, settings: dict[str, Any] | None = None) -> CheckResult:
     """Check catalog entries by name; raises `CatalogError` for unknown names or a missing base URL."""
-    from crawler.runner import LOCAL_SITE_SETTINGS
+    from crawler.run.runner import LOCAL_SITE_SETTINGS
 
     sites = resolve_check_sites(names, base_url=base_url, catalog_path=catalog_path)
     local = dict(LOCAL_SITE_SETTINGS) if base_url else {}

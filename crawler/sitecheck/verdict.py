@@ -18,11 +18,11 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from crawler.catalog import Site
+from crawler.discovery.catalog import Site
 from crawler.sitecheck.facts import Listed, SiteProbe, UrlProbe
-from crawler.shapes import url_shape
+from crawler.discovery.shapes import url_shape
 from crawler.sitecheck.patterns import suggest_pattern
-from crawler.announcements import parse_when
+from crawler.discovery.announcements import parse_when
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "data" / "sitecheck.toml"
 BROKEN, DEGRADED, UNREACHABLE = "broken", "degraded", "unreachable"

@@ -36,7 +36,7 @@ from archive.reading import json_list, load_article
 from archive.report import archive_charts, charts_fragment
 from archive.searchpage import SearchForm, SearchPage, http_url, search_page
 from archive.snippets import snippet
-from crawler.arabic import normalize
+from crawler.text.arabic import normalize
 from crawler.errors import UsageError
 
 MATCH_NOTHING = '""'  # an empty FTS5 phrase: a blank query finds nothing instead of failing

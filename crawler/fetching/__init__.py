@@ -1,0 +1,1 @@
+"""Fetching: politeness and crawler traps as Scrapy downloader middlewares."""

@@ -1,0 +1,1 @@
+"""Live mode: the `watch` command, its per-site poll schedule and its report lines."""

@@ -1,0 +1,1 @@
+"""Text identity: Arabic normalisation and tokens, content hashes, near-duplicates (no Scrapy)."""
