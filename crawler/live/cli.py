@@ -4,15 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-
-def positive_seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
-    if not 0 < seconds < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {value!r}")
-    return seconds
+from crawler.run.options import positive_seconds
 
 
 def add_watch_parser(commands, with_db) -> None:

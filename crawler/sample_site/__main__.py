@@ -7,18 +7,9 @@ import contextlib
 import sys
 import time
 
+from crawler.run.options import positive_seconds
 from crawler.sample_site import SampleSite, serve
 from crawler.sample_site.live import LivePublisher
-
-
-def positive_seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
-    if not 0 < seconds < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {value!r}")
-    return seconds
 
 
 def main() -> None:

@@ -22,8 +22,8 @@ from crawler.discovery.urlpolicy import MAX_URL_LENGTH, UrlPolicy, UrlPolicyMidd
 from spiders.news import SITEMAP_DEPTH_META, NewsSpider
 from tests.conftest import readonly_rows, run_cli
 
-SITE = Site(name="home", domains=["home.example"], article_pattern=r"/news/\d+",
-            sitemaps=["https://home.example/robots.txt", "https://cdn-sitemaps.example/home/index.xml"])
+SITE = Site(name="gazette", domains=["gazette.example"], article_pattern=r"/news/\d+",
+            sitemaps=["https://gazette.example/robots.txt", "https://cdn-sitemaps.example/gazette/index.xml"])
 
 
 # -- the rules ------------------------------------------------------------------------------------------------
@@ -31,8 +31,8 @@ SITE = Site(name="home", domains=["home.example"], article_pattern=r"/news/\d+",
 
 @pytest.mark.parametrize("url", [
     "javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>x</script>", "file:///etc/passwd",
-    "ftp://home.example/x", "//home.example/x", "/news/1", "http://[::1", "http://home.example:99999/",
-    "http:///nohost", "https://home.example/" + "a" * MAX_URL_LENGTH,
+    "ftp://gazette.example/x", "//gazette.example/x", "/news/1", "http://[::1", "http://gazette.example:99999/",
+    "http:///nohost", "https://gazette.example/" + "a" * MAX_URL_LENGTH,
 ])
 def test_only_sane_http_urls_pass(url):
     assert url_refusal(url) is not None
@@ -42,7 +42,7 @@ def test_only_sane_http_urls_pass(url):
 
 
 def test_a_100_kb_url_is_refused_without_being_parsed_or_echoed_whole():
-    url = "http://home.example/" + "x" * 100_000
+    url = "http://gazette.example/" + "x" * 100_000
     with pytest.raises(UsageError) as refused:
         check_url(url)
     message = str(refused.value)
@@ -51,11 +51,11 @@ def test_a_100_kb_url_is_refused_without_being_parsed_or_echoed_whole():
 
 def test_the_site_scope_is_its_domains_and_the_hosts_its_catalog_entry_names():
     policy = UrlPolicy.for_site(SITE)
-    assert policy.allows("https://home.example/news/1")
-    assert policy.allows("https://www.home.example/sitemap.xml")
-    assert policy.allows("https://cdn-sitemaps.example/home/other.xml")  # the catalog lists that host
+    assert policy.allows("https://gazette.example/news/1")
+    assert policy.allows("https://www.gazette.example/sitemap.xml")
+    assert policy.allows("https://cdn-sitemaps.example/gazette/other.xml")  # the catalog lists that host
     assert "not one the catalog lists" in policy.refusal("https://elsewhere.example/sitemap.xml")
-    assert not policy.allows("https://home.example.elsewhere.example/x")
+    assert not policy.allows("https://gazette.example.elsewhere.example/x")
     assert not policy.allows("https://sub.cdn-sitemaps.example/x")  # a listed host is that host, not its subdomains
     assert not policy.allows("javascript:alert(1)")
 
@@ -67,12 +67,12 @@ def spider(**settings):
 
 def test_robots_sitemaps_on_another_host_are_followed_only_when_the_catalog_lists_it():
     news = spider()
-    robots = TextResponse("https://home.example/robots.txt", body=(
-        b"User-agent: *\nSitemap: https://home.example/sitemap.xml\n"
-        b"Sitemap: https://elsewhere.example/sitemap.xml\nSitemap: https://cdn-sitemaps.example/home/more.xml\n"))
+    robots = TextResponse("https://gazette.example/robots.txt", body=(
+        b"User-agent: *\nSitemap: https://gazette.example/sitemap.xml\n"
+        b"Sitemap: https://elsewhere.example/sitemap.xml\nSitemap: https://cdn-sitemaps.example/gazette/more.xml\n"))
     followed = [r.url for r in news.parse_sitemap(robots, SITE)]
-    assert followed == ["https://home.example/sitemap.xml", "https://cdn-sitemaps.example/home/more.xml"]
-    assert news.crawler.stats.get_value("site/home/skipped/offsite_sitemap") == 1
+    assert followed == ["https://gazette.example/sitemap.xml", "https://cdn-sitemaps.example/gazette/more.xml"]
+    assert news.crawler.stats.get_value("site/gazette/skipped/offsite_sitemap") == 1
 
 
 def sitemap_index(url: str, *children: str, depth: int = 0) -> TextResponse:
@@ -83,35 +83,35 @@ def sitemap_index(url: str, *children: str, depth: int = 0) -> TextResponse:
 
 def test_an_index_pointing_off_site_or_at_javascript_is_not_followed():
     news = spider()
-    children = ["https://home.example/s1.xml", "https://elsewhere.example/s2.xml", "javascript:alert(1)"]
-    followed = [r.url for r in news.parse_sitemap(sitemap_index("https://home.example/index.xml", *children), SITE)]
-    assert followed == ["https://home.example/s1.xml"]
-    assert news.crawler.stats.get_value("site/home/skipped/offsite_sitemap") == 2
+    children = ["https://gazette.example/s1.xml", "https://elsewhere.example/s2.xml", "javascript:alert(1)"]
+    followed = [r.url for r in news.parse_sitemap(sitemap_index("https://gazette.example/index.xml", *children), SITE)]
+    assert followed == ["https://gazette.example/s1.xml"]
+    assert news.crawler.stats.get_value("site/gazette/skipped/offsite_sitemap") == 2
 
 
 def test_sitemaps_in_sitemaps_stop_at_the_depth_bound_and_at_the_count_bound():
     deep = spider(SITEMAP_MAX_DEPTH=3)
     assert [r.meta[SITEMAP_DEPTH_META] for r in deep.parse_sitemap(
-        sitemap_index("https://home.example/i2.xml", "https://home.example/i3.xml", depth=2), SITE)] == [3]
-    assert list(deep.parse_sitemap(sitemap_index("https://home.example/i3.xml", "https://home.example/i4.xml",
+        sitemap_index("https://gazette.example/i2.xml", "https://gazette.example/i3.xml", depth=2), SITE)] == [3]
+    assert list(deep.parse_sitemap(sitemap_index("https://gazette.example/i3.xml", "https://gazette.example/i4.xml",
                                                  depth=3), SITE)) == []
-    assert deep.crawler.stats.get_value("site/home/skipped/sitemap_bound") == 1
+    assert deep.crawler.stats.get_value("site/gazette/skipped/sitemap_bound") == 1
 
     wide = spider(SITEMAP_MAX_FILES=5)
-    children = [f"https://home.example/s{n}.xml" for n in range(8)]
-    assert len(list(wide.parse_sitemap(sitemap_index("https://home.example/index.xml", *children), SITE))) == 5
-    assert wide.crawler.stats.get_value("site/home/skipped/sitemap_bound") == 3
+    children = [f"https://gazette.example/s{n}.xml" for n in range(8)]
+    assert len(list(wide.parse_sitemap(sitemap_index("https://gazette.example/index.xml", *children), SITE))) == 5
+    assert wide.crawler.stats.get_value("site/gazette/skipped/sitemap_bound") == 3
 
 
 def test_the_middleware_drops_a_redirect_off_site_and_keeps_one_to_a_listed_host():
     crawler = get_crawler(NewsSpider, {})
     middleware = UrlPolicyMiddleware.from_crawler(crawler)
     hop = Request("https://elsewhere.example/sitemap.xml", cb_kwargs={"site": SITE},
-                  meta={"redirect_urls": ["https://home.example/sitemap.xml"]})
+                  meta={"redirect_urls": ["https://gazette.example/sitemap.xml"]})
     with pytest.raises(IgnoreRequest):
         middleware.process_request(hop)
-    assert crawler.stats.get_value("site/home/skipped/url_policy") == 1
-    assert middleware.process_request(hop.replace(url="https://cdn-sitemaps.example/home/x.xml")) is None
+    assert crawler.stats.get_value("site/gazette/skipped/url_policy") == 1
+    assert middleware.process_request(hop.replace(url="https://cdn-sitemaps.example/gazette/x.xml")) is None
     with pytest.raises(IgnoreRequest):  # robots.txt and other requests without a site: scheme and length
         middleware.process_request(Request("https://elsewhere.example/" + "x" * MAX_URL_LENGTH))
 
@@ -190,15 +190,15 @@ def test_a_crawl_never_fetches_from_a_host_the_catalog_does_not_list_and_bounds_
             return 200, {"Content-Type": "text/html; charset=utf-8"}, ARTICLE
         return 404, {}, b""
 
-    home = Host("127.0.0.1", home_routes)
+    gazette = Host("127.0.0.1", home_routes)
     db = tmp_path / "archive.db"
-    with running(home, elsewhere):
-        result = run_cli("crawl", "--url", f"{home.base_url}/", "--db", str(db), "-s", "DOWNLOAD_DELAY=0",
+    with running(gazette, elsewhere):
+        result = run_cli("crawl", "--url", f"{gazette.base_url}/", "--db", str(db), "-s", "DOWNLOAD_DELAY=0",
                          "-s", "AUTOTHROTTLE_START_DELAY=0.05", timeout=120)
 
     assert result.returncode == 0, result.stderr[-3000:]
     assert elsewhere.requests == []  # not the sitemap, not the redirect's target, not its robots.txt
-    indexes = [p for p in home.requests if p.startswith("/index-")]
+    indexes = [p for p in gazette.requests if p.startswith("/index-")]
     assert indexes == [f"/index-{n}.xml" for n in range(4)]  # robots.txt -> index-0 (depth 1) ... depth 4
     # index-3 (depth 4) lists index-4 and articles.xml at depth 5: both counted, neither fetched
     assert "| 2 sitemaps not read (sitemap bound)" in result.stdout, result.stdout
