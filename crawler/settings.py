@@ -4,7 +4,7 @@ Anything an operator may want to change per run is a command-line option of
 `python -m crawler crawl` (which overrides these) or a `-s NAME=VALUE` with
 `scrapy crawl news`.
 """
-from crawler.fetching.middlewares import POLITE_DOWNLOADER_MIDDLEWARES
+from crawler.fetching.polite import POLITE_DOWNLOADER_MIDDLEWARES
 
 BOT_NAME = "arabic-news-archiver"
 SPIDER_MODULES = ["spiders"]
@@ -51,7 +51,7 @@ FRONTIER_DIR = None
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
-# Politeness and traps (crawler/fetching/middlewares.py documents each setting): robots.txt Crawl-delay as a
+# Politeness and traps (each module of crawler/fetching/ documents its settings): robots.txt Crawl-delay as a
 # floor AutoThrottle cannot go under, Retry-After honoured on 429/503 for the whole host, trap URLs dropped.
 # One list, kept beside the classes; it also swaps Scrapy's RobotsTxtMiddleware for SharedRobotsTxtMiddleware.
 DOWNLOADER_MIDDLEWARES = {

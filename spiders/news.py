@@ -33,7 +33,7 @@ from crawler.discovery.frontier import Claim, Frontier, SitemapTrust, page_class
 from crawler.items import CrawledArticle, FetchedPage
 from archive.known import KnownArticles
 from archive.recall import load_known
-from crawler.fetching.middlewares import ONE_ARTICLE_META
+from crawler.fetching.traps import ONE_ARTICLE_META
 from crawler.discovery.pagesignals import article_signals
 from crawler.fetching.reachability import unreachable_reason
 from crawler.run.runstate import RunBookkeeping

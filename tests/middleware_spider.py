@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import scrapy  # noqa: E402
 from scrapy.crawler import CrawlerProcess  # noqa: E402
 
-from crawler.fetching.middlewares import POLITE_DOWNLOADER_MIDDLEWARES  # noqa: E402
+from crawler.fetching.polite import POLITE_DOWNLOADER_MIDDLEWARES  # noqa: E402
 
 SETTINGS = {
     "ROBOTSTXT_OBEY": True,

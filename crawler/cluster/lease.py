@@ -26,7 +26,8 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from crawler.cluster.keys import Keys
 from crawler.cluster.redis_server import connect
-from crawler.fetching.middlewares import parse_retry_after, robots_crawl_delay
+from crawler.fetching.crawldelay import robots_crawl_delay
+from crawler.fetching.retryafter import parse_retry_after
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Tests for crawler/fetching/middlewares.py: unit tests on each class, then one real crawl in a subprocess."""
+"""Tests for the middlewares of crawler/fetching/: unit tests on each class, then one real crawl in a subprocess."""
 
 import asyncio
 import json
@@ -19,17 +19,9 @@ from scrapy.http import Response
 from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.statscollectors import MemoryStatsCollector
 
-from crawler.fetching.middlewares import (
-    ONE_ARTICLE_META,
-    CrawlDelayMiddleware,
-    RetryAfterMiddleware,
-    TrapGuardMiddleware,
-    apply_delay_floor,
-    is_calendar_url,
-    page_number,
-    parse_retry_after,
-    robots_crawl_delay,
-)
+from crawler.fetching.crawldelay import CrawlDelayMiddleware, apply_delay_floor, robots_crawl_delay
+from crawler.fetching.retryafter import RetryAfterMiddleware, parse_retry_after
+from crawler.fetching.traps import ONE_ARTICLE_META, TrapGuardMiddleware, is_calendar_url, page_number
 
 REPO = Path(__file__).resolve().parents[2]
 UA = "ArabicNewsArchiver/0.1 (+test)"
