@@ -13,41 +13,36 @@ Extraction decides, and `crawler.discovery.frontier` keeps what each URL was req
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
-import lxml.etree
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Response
 from scrapy.linkextractors import LinkExtractor
-from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.discovery.announcements import announced_before, feed_entries, parse_when
 from crawler.discovery.catalog import DEFAULT_CATALOG, Site, load_catalog
-from crawler.discovery.sites import feeds_in_html, is_child_page, is_static_file, is_taxonomy_sitemap, resolve_sites
+from crawler.discovery.sites import feeds_in_html, is_child_page, is_static_file, resolve_sites
 from crawler.discovery.frontier import Claim, Frontier, SitemapTrust, page_classified
-from crawler.items import CrawledArticle, FetchedPage
+from crawler.items import CrawledArticle
 from archive.known import KnownArticles
 from archive.recall import load_known
 from crawler.fetching.traps import ONE_ARTICLE_META
 from crawler.discovery.pagesignals import article_signals
-from crawler.fetching.reachability import unreachable_reason
+from crawler.fetching.failures import failure_outcome
+from crawler.fetching.responses import fetched_page, header
 from crawler.run.runstate import RunBookkeeping
 from crawler.discovery.shapes import url_shape
 from crawler.discovery.urlpolicy import MAX_URL_LENGTH, UrlPolicy, url_refusal
 from crawler.discovery.urls import canonicalize_url
+from spiders.sitemaps import SitemapDiscovery
 
-GZIP_MAGIC = b"\x1f\x8b"
 ARTICLE_STATUSES = [304, 404, 410]
 REDIRECT_STATUSES = [301, 302, 303, 307, 308]
-SITEMAP_DEPTH_META = "sitemap_depth"  # 0: a catalog sitemap (or robots.txt); +1 per robots.txt / index hop
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(SitemapDiscovery, scrapy.Spider):
     name = "news"
 
     def __init__(
@@ -153,54 +148,6 @@ class NewsSpider(scrapy.Spider):
                     yield scrapy.Request(url, self.parse_listing, cb_kwargs={"site": site, "start_page": True},
                                          errback=self.discovery_failed, priority=5, meta={"canonical": canonical})
 
-    def parse_sitemap(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
-        self.count(site, "discovery/sitemaps")
-        if response.url.endswith("/robots.txt"):
-            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
-                if self.in_scope(site, url, "sitemap") and self.article_list(site, url):
-                    yield from self.sitemap_request(site, response.urljoin(url), response)
-            return
-        try:
-            sitemap = Sitemap(self.sitemap_body(response))
-        except (lxml.etree.XMLSyntaxError, StopIteration, OSError, EOFError, ValueError) as exc:
-            # Broken XML, a corrupt gzip, or one that inflates past the size bound (a gzip bomb).
-            self.logger.warning("skipping unreadable sitemap %s: %s", response.url, exc or type(exc).__name__)
-            self.count(site, "discovery/bad_sitemaps")
-            return
-        for entry in sitemap:
-            loc = entry.get("loc")
-            if not loc:
-                continue
-            if sitemap.type == "sitemapindex":
-                if self.in_scope(site, loc, "sitemap") and self.article_list(site, loc):
-                    yield from self.sitemap_request(site, loc, response)
-            elif site.owns(loc) and url_refusal(loc) is None:
-                # Announced as a page of the site: a candidate whatever its shape; extraction decides.
-                yield from self.article_request(site, loc, entry.get("lastmod"), trusted=True, sitemap=response.url)
-
-    def sitemap_request(self, site: Site, url: str, parent: Response) -> Iterator[scrapy.Request]:
-        """A sitemap listed by a robots.txt or an index, within the run's bound on sitemap nesting and
-        files per site (an index that links to a new index forever ends there, said in the summary)."""
-        depth = (parent.request.meta if parent.request else {}).get(SITEMAP_DEPTH_META, 0) + 1
-        if depth > self.max_sitemap_depth:
-            self.sitemap_bound(site, url, f"nested {depth} deep (SITEMAP_MAX_DEPTH={self.max_sitemap_depth})")
-            return
-        if not self.take_sitemap_budget(site):
-            self.sitemap_bound(site, url, f"past {self.max_sitemap_files} sitemaps this run (SITEMAP_MAX_FILES)")
-            return
-        yield scrapy.Request(url, self.parse_sitemap, cb_kwargs={"site": site}, errback=self.discovery_failed,
-                             meta={SITEMAP_DEPTH_META: depth})
-
-    def take_sitemap_budget(self, site: Site) -> bool:
-        """One more sitemap file for `site` this run, if the bound allows it (the cluster shares the count)."""
-        self.sitemaps_taken[site.name] = self.sitemaps_taken.get(site.name, 0) + 1
-        return self.sitemaps_taken[site.name] <= self.max_sitemap_files
-
-    def sitemap_bound(self, site: Site, url: str, why: str) -> None:
-        if not self.crawler.stats.get_value(f"site/{site.name}/skipped/sitemap_bound"):
-            self.logger.warning("site %s: not reading sitemap %s and the like: %s", site.name, url[:200], why)
-        self.count(site, "skipped/sitemap_bound")
-
     def policy(self, site: Site) -> UrlPolicy:
         if site.name not in self.policies:
             self.policies[site.name] = UrlPolicy.for_site(site, self.max_url_length)
@@ -215,20 +162,6 @@ class NewsSpider(scrapy.Spider):
         self.logger.info("not following %s %s: %s", what, url[:200], reason)
         self.count(site, f"skipped/offsite_{what}")
         return False
-
-    def article_list(self, site: Site, sitemap_url: str) -> bool:
-        """Sitemaps of tags, categories, authors and static pages are not followed as article lists."""
-        if is_taxonomy_sitemap(sitemap_url):
-            self.logger.info("not reading taxonomy sitemap %s", sitemap_url)
-            self.count(site, "sitemaps/taxonomy_not_read")
-            return False
-        return True
-
-    def sitemap_body(self, response: Response) -> bytes:
-        body = response.body
-        if body[:2] == GZIP_MAGIC:
-            body = gunzip(body, max_size=self.max_sitemap_bytes)
-        return body
 
     def parse_feed(self, response: Response, site: Site) -> Iterator[scrapy.Request]:
         self.count(site, "discovery/feeds")
@@ -298,7 +231,7 @@ class NewsSpider(scrapy.Spider):
             self.count(site, "requested/articles", global_too=True)
         self.count(site, "extracted_from_listings")  # not under discovery/: that response counts once
         known = self.known.get(site.name, canonical)
-        page = self.fetched_page(response, site, self.lastmods.get(canonical), known.id if known else None, [])
+        page = fetched_page(response, site.name, self.lastmods.get(canonical), known.id if known else None, [])
         yield CrawledArticle(page=page)
 
     # -- fetching -----------------------------------------------------
@@ -355,47 +288,6 @@ class NewsSpider(scrapy.Spider):
             dont_filter=True,  # the frontier makes it one request per canonical URL, whatever came before
         )
 
-    def admitted(self, site: Site, sitemap: str, canonical: str, url: str, lastmod: str | None) -> bool:
-        """Whether a sitemap entry is requested now: held while the sitemap is probed, dropped once distrusted."""
-        decision = self.sitemap_trust.admit(sitemap)
-        if decision == "hold":
-            self.sitemap_trust.hold(sitemap, site, url, lastmod)
-        elif decision == "drop":
-            self.count_once(site, canonical, "skipped/distrusted_sitemap")
-        return decision == "request"
-
-    def page_was_classified(self, page: FetchedPage, is_article: bool) -> None:
-        """The archive stage's verdict on a page: settles the probe of the sitemap that announced it."""
-        self.settle(page.sitemap, is_article)
-
-    def settle(self, sitemap: str | None, is_article: bool) -> None:
-        if not sitemap:
-            return
-        verdict, entries = self.sitemap_trust.settle(sitemap, is_article)
-        if verdict == "distrusted" and entries:
-            self.logger.warning("sitemap %s keeps listing pages that are not articles: %d entries not read",
-                                sitemap, len(entries))
-        for site, url, lastmod in entries:
-            if verdict == "trusted":
-                self.schedule(self.article_request(site, url, lastmod, trusted=True, sitemap=sitemap))
-            else:
-                self.count_once(site, canonicalize_url(url, site_domains=site.domains), "skipped/distrusted_sitemap")
-
-    def release_held_entries(self) -> None:
-        """At idle, entries of sitemaps whose probe never settled (failed or missing pages) are requested."""
-        released = 0
-        for site, url, lastmod in self.sitemap_trust.release_waiting():
-            released += self.schedule(self.article_request(site, url, lastmod, trusted=True))
-        if released:
-            raise DontCloseSpider
-
-    def schedule(self, requests: Iterator[scrapy.Request]) -> int:
-        count = 0
-        for request in requests:
-            self.crawler.engine.crawl(request)
-            count += 1
-        return count
-
     def note_lastmod(self, canonical: str, lastmod: str | None, when: datetime | None) -> None:
         """Keep the newest sitemap/feed date seen for a URL: it is stored with the article, whichever
         source scheduled the request first."""
@@ -425,13 +317,13 @@ class NewsSpider(scrapy.Spider):
         self.count(site, f"fetched/status_{response.status}")
         if response.status in REDIRECT_STATUSES:
             if known_id is not None:  # an archived article now points elsewhere: record it, then follow
-                yield CrawledArticle(page=self.fetched_page(response, site, lastmod, known_id, via))
+                yield CrawledArticle(page=fetched_page(response, site.name, lastmod, known_id, via))
             yield from self.follow_redirect(response, site, lastmod, via)
             return
         if response.status in (404, 410) and known_id is None:
             self.logger.info("skipping %s: HTTP %s", response.url, response.status)
             return
-        yield CrawledArticle(page=self.fetched_page(response, site, lastmod, known_id, via))
+        yield CrawledArticle(page=fetched_page(response, site.name, lastmod, known_id, via))
 
     def follow_redirect(self, response: Response, site: Site, lastmod: str | None, via: list[str]) -> Iterator[Any]:
         location = header(response.headers, b"Location")
@@ -446,27 +338,6 @@ class NewsSpider(scrapy.Spider):
             self.count(site, "skipped/offsite_redirect")
             return
         yield from self.article_request(site, target, lastmod, trusted=True, via=hops)
-
-    def fetched_page(
-        self, response: Response, site: Site, lastmod: str | None, known_id: int | None, via: list[str]
-    ) -> FetchedPage:
-        headers = response.headers
-        return FetchedPage(
-            url=response.url,
-            site=site.name,
-            status=response.status,
-            body=response.body,
-            content_type=header(headers, b"Content-Type"),
-            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            lastmod=lastmod,
-            etag=header(headers, b"ETag"),
-            last_modified=header(headers, b"Last-Modified"),
-            redirect_urls=[*via, *response.meta.get("redirect_urls", [])],
-            known_id=known_id,
-            sitemap=response.meta.get("sitemap"),
-            request_headers=decode_headers(response.request.headers) if response.request else {},
-            response_headers=decode_headers(headers),
-        )
 
     # -- bookkeeping --------------------------------------------------
     def count_once(self, site: Site, canonical: str, key: str) -> None:
@@ -488,29 +359,9 @@ class NewsSpider(scrapy.Spider):
 
     def request_failed(self, failure, kind: str) -> None:
         """Count a failed request; decisions (robots.txt, trap guard) and missing listings are skips."""
-        site, url = failure.request.cb_kwargs.get("site"), failure.request.url
-        if failure.check(IgnoreRequest):
-            self.logger.debug("not fetched: %s (%s)", url, failure.getErrorMessage())
-            outcome = "skipped/ignored"
-        elif kind == "discovery" and failure.check(HttpError) and failure.value.response.status in (404, 410):
-            # A page linked like a listing that does not exist (e.g. /about on an ad-hoc site).
-            self.logger.info("no such listing page: %s", url)
-            outcome = "skipped/missing_listing"
-        elif reason := unreachable_reason(failure.value):  # said once per site at the run's end, not per request
-            self.logger.info("%s request failed, host unreachable (%s): %s", kind, reason, url)
-            outcome = f"failures/{kind}"
-            if site:
-                self.count(site, f"unreachable/{reason}")
-        else:
-            self.logger.warning("%s request failed: %s (%s)", kind, url, failure.getErrorMessage())
-            outcome = f"failures/{kind}"
+        site = failure.request.cb_kwargs.get("site")
+        outcome, unreachable = failure_outcome(failure, kind, self.logger)
+        if site and unreachable:
+            self.count(site, f"unreachable/{unreachable}")
         if site:
             self.count(site, outcome)
-
-def header(headers: Any, name: bytes) -> str | None:
-    value = headers.get(name)
-    return value.decode("latin-1") if value else None
-
-
-def decode_headers(headers: Any) -> dict[str, str]:
-    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in headers.items()}

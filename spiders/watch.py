@@ -26,7 +26,8 @@ from crawler.discovery.announcements import feed_entries, news_sitemap_entries, 
 from crawler.discovery.catalog import Site
 from archive.known import KnownArticle
 from crawler.live.schedule import WatchRules, WatchSchedule
-from spiders.news import ARTICLE_STATUSES, REDIRECT_STATUSES, NewsSpider, header
+from crawler.fetching.responses import header
+from spiders.news import ARTICLE_STATUSES, REDIRECT_STATUSES, NewsSpider
 
 TICK_SECONDS = 1.0  # how often the spider looks for a site that is due; polls themselves are seconds apart
 POLL_PRIORITY = 20  # a poll goes before the back-fill of a first round: it is where news appears

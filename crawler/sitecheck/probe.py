@@ -28,7 +28,7 @@ from crawler.fetching.reachability import unreachable_reason
 from crawler.sitecheck.facts import ArticleProbe, Listed, RobotsFile, SiteProbe, UrlProbe
 from crawler.sitecheck.verdict import UNREACHABLE_PREFIX
 from crawler.discovery.urls import canonicalize_url
-from spiders.news import GZIP_MAGIC
+from spiders.sitemaps import GZIP_MAGIC
 
 # Every error status reaches the callbacks; 3xx stay with RedirectMiddleware, which records the hops.
 ALL_ERRORS = list(range(400, 600))

@@ -19,7 +19,8 @@ from scrapy.utils.test import get_crawler
 from crawler.discovery.catalog import Site
 from crawler.errors import UsageError
 from crawler.discovery.urlpolicy import MAX_URL_LENGTH, UrlPolicy, UrlPolicyMiddleware, check_url, is_link_url, url_refusal
-from spiders.news import SITEMAP_DEPTH_META, NewsSpider
+from spiders.news import NewsSpider
+from spiders.sitemaps import SITEMAP_DEPTH_META
 from tests.conftest import readonly_rows, run_cli
 
 SITE = Site(name="gazette", domains=["gazette.example"], article_pattern=r"/news/\d+",
