@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.sample_site import pages
+from crawler.sample_site import feeds, pages
 from crawler.sample_site.content import (
     LEGACY_SECTION, SITE_TZ, SampleArticle, article_path, generate_articles, load_content, make_article,
     section_names, site_title,
@@ -279,11 +279,11 @@ class SampleSite:
     def _fixed_routes(self) -> dict:
         return {
             "/": lambda base: self._page(pages.home(self, base), "/"),
-            "/robots.txt": lambda base: self._text(200, pages.robots(base, self.crawl_delay), "text/plain"),
-            "/sitemap.xml": lambda base: self._xml(pages.sitemap_index(base, SITEMAPS)),
-            "/sitemap-news.xml": lambda base: self._xml(pages.news_sitemap(self, base, self.newest(FEED_SIZE))),
-            "/sitemap-articles.xml": lambda base: self._xml(pages.urlset(base, self._sitemap_entries())),
-            "/rss.xml": lambda base: self._text(200, pages.rss(self, base, self.newest(FEED_SIZE)), "application/rss+xml"),
+            "/robots.txt": lambda base: self._text(200, feeds.robots(base, self.crawl_delay), "text/plain"),
+            "/sitemap.xml": lambda base: self._xml(feeds.sitemap_index(base, SITEMAPS)),
+            "/sitemap-news.xml": lambda base: self._xml(feeds.news_sitemap(self, base, self.newest(FEED_SIZE))),
+            "/sitemap-articles.xml": lambda base: self._xml(feeds.urlset(base, self._sitemap_entries())),
+            "/rss.xml": lambda base: self._text(200, feeds.rss(self, base, self.newest(FEED_SIZE)), "application/rss+xml"),
         }
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""What the page renderers (`crawler.sample_site.pages`) read of a sample site.
+"""What the page renderers (`crawler.sample_site.pages`, `crawler.sample_site.feeds`) read of a sample site.
 
 A Protocol that `crawler.sample_site.site.SampleSite` satisfies, so the renderers do not import the site
 module that imports them: no import cycle between the two files, not even one for type checkers.
