@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.fts import index_all_articles
+from archive.ftsindex import index_all_articles
 from crawler.errors import ArchiveTooNew, NotAnArchive, UsageError
 from crawler.text.neardup import compact_signature
 
