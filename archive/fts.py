@@ -2,10 +2,10 @@
 
 Stored text keeps its tashkeel and letter forms; the index (`archive.ftsindex`) holds the postings
 of `crawler.text.arabic.normalize` of it, and queries are normalised the same way, so `اسرائيل`
-finds `إسرائيل` and `الجـزيرة` finds `الجزيرة`. Its fifth column holds light stems (leading
-conjunctions, prepositions and the article stripped) so `الجزيرة` also finds `والجزيرة` and
-`بالجزيرة`. Snippets are cut from the published text (`archive.snippets`); what narrows a search
-besides its words is `archive.filters`.
+finds `إسرائيل` and `الجـزيرة` finds `الجزيرة`. A query word also asks for its light stem and
+every word whose light stem either is (leading conjunctions, prepositions and the article:
+`archive.stems`), so `الجزيرة` also finds `جزيرة`, `والجزيرة` and `بالجزيرة`. Snippets are cut from
+the published text (`archive.snippets`); what narrows a search besides its words is `archive.filters`.
 """
 from __future__ import annotations
 
@@ -15,17 +15,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from archive.filters import DATE_OF, Filters, checked_filters, placeholders, row_conditions
-from archive.ftsindex import BM25_WEIGHTS, SearchText, index_article, rebuild_fts, search_text, stems_of, unindex_article
+from archive.ftsindex import BM25_WEIGHTS, SearchText, index_article, rebuild_fts, search_text, unindex_article
 from archive.query import Query, Term
 from archive.query import parse as parse_query
 from archive.snippets import snippet
-from archive.stems import light_stem
+from archive.stems import PROCLITICS, light_stem, proclitic_forms
 from crawler.errors import UsageError
 
 # Importable from here as before the split (README, export, the reading room, callers of the index).
 __all__ = ["DEFAULT_WINDOW", "Filters", "MAX_OFFSET", "SORTS", "SearchHit", "SearchResults", "SearchText", "checked_filters",
            "first_id_archived_since", "index_article", "match_expression", "parse_query", "rebuild_fts", "row_conditions",
-           "search", "search_text", "stems_of", "unindex_article"]
+           "search", "search_text", "unindex_article"]
 
 
 @dataclass
@@ -50,8 +50,8 @@ class SearchHit:
 
 def match_expression(query: str | Query) -> str:
     """A user query (see `archive.query`) as a safe FTS5 expression over the normalised index: every word
-    matches as written or by its light stem (a document word equal to the stem, or whose own stem, in the
-    `stems` column, is equal to it); phrases, prefixes, OR groups and -exclusions as the syntax says."""
+    matches as written, as its light stem, or as a word whose light stem is either (`term_forms`); a
+    prefix also after a proclitic group; phrases, OR groups and -exclusions as the syntax says."""
     parsed = parse_query(query) if isinstance(query, str) else query
     groups = [" OR ".join(term_expression(t) for t in group) for group in parsed.groups]
     wanted = " AND ".join(f"({g})" if len(group) > 1 else g for g, group in zip(groups, parsed.groups))
@@ -62,13 +62,21 @@ def match_expression(query: str | Query) -> str:
 
 def term_expression(term: Term) -> str:
     words = term.words
+    if term.prefix and len(words) == 1:  # a stem starting so, after any proclitic group
+        return "(" + " OR ".join(f'"{form}" *' for form in (words[0], *(p + words[0] for p in PROCLITICS))) + ")"
     if term.prefix:
         return f'"{" ".join(words)}" *'
     if len(words) > 1:
         return f'"{" ".join(words)}"'
-    (word,) = words
+    forms = term_forms(words[0])
+    return f'"{forms[0]}"' if len(forms) == 1 else "(" + " OR ".join(f'"{form}"' for form in forms) + ")"
+
+
+def term_forms(word: str) -> tuple[str, ...]:
+    """The index words a query word matches: itself, its light stem, and each word whose light stem is one
+    of those two (what the index's stems column matched until schema 9, now asked for at query time)."""
     stem = light_stem(word)
-    return f'("{word}" OR "{stem}")' if stem != word else f'"{word}"'
+    return tuple(dict.fromkeys((word, stem, *proclitic_forms(word), *proclitic_forms(stem))))
 
 
 # FTS5 cannot prune by score: `ORDER BY bm25() LIMIT 20` scores every match, so a common word costs as many

@@ -1,8 +1,10 @@
 """The full-text index's rows: what `articles_fts` holds for an article, and its writes.
 
 The index is contentless (`content=''`: postings only, no copy of any text) over the *normalised*
-text of each article (`crawler.text.arabic.normalize`); a fifth column holds the light stems that
-differ from their word (`archive.stems`), so a query's stem finds its proclitic forms.
+text of each article (`crawler.text.arabic.normalize`). Words are indexed as written: a query word
+finds its proclitic forms (`والكتاب` for `كتاب`) because the query asks for them (`archive.fts`,
+`archive.stems.proclitic_forms`), not because the index holds a stem of every word (it did until
+schema 9: a fifth of the archive).
 
 A contentless index forgets a row only when told the exact values it indexed, so
 `unindex_article` recomputes them from the stored text: changing `normalize` or
@@ -11,26 +13,10 @@ Searching it is `archive.fts`.
 """
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
 
-from archive.stems import light_stem
 from crawler.text.arabic import normalize
-
-
-def stems_of(*texts: str | None) -> str:
-    """The light stems that differ from their word (a word that is its own stem is indexed once, as itself)."""
-    return stems_of_normalized(*(normalize(text) for text in texts if text))
-
-
-WORD = re.compile(r"\w+")  # the tokens of `crawler.text.arabic.tokens`, taken from text normalised already
-
-
-def stems_of_normalized(*texts: str) -> str:
-    """`stems_of` for texts that went through `normalize` (it is not run twice over a body)."""
-    words = (word for text in texts for word in WORD.findall(text))
-    return " ".join(stem for word in words if (stem := light_stem(word)) != word)
 
 
 @dataclass(frozen=True)
@@ -41,23 +27,27 @@ class SearchText:
     lead: str
     body: str
     captions: str
-    stems: str
 
 
 def search_text(title: str | None, lead: str | None, body: str, captions: list[str]) -> SearchText:
-    columns = (normalize(title or ""), normalize(lead or ""), normalize(body), normalize("\n".join(captions)))
-    return SearchText(*columns, stems_of_normalized(*columns))
+    return SearchText(normalize(title or ""), normalize(lead or ""), normalize(body), normalize("\n".join(captions)))
 
 
-FTS_COLUMNS = "title, lead, body, captions, stems"
-BM25_WEIGHTS = "10.0, 4.0, 1.0, 2.0, 0.5"  # title, lead, body, captions, stems
+# The body first: FTS5 writes a two-byte column marker before the positions of every posting outside
+# column 0, and most postings are the body's (a third of the index was these markers with the title first).
+FTS_COLUMNS = "body, title, lead, captions"
+BM25_WEIGHTS = "1.0, 10.0, 4.0, 2.0"  # body, title, lead, captions
+ROW = "?, ?, ?, ?, ?"  # rowid and the columns
+
+
+def index_values(article_id: int, text: SearchText) -> tuple:
+    return article_id, text.body, text.title, text.lead, text.captions
 
 
 def index_article(conn: sqlite3.Connection, article_id: int, text: SearchText) -> None:
     """Add the index row of a new article (call inside the writing transaction)."""
     conn.execute(
-        f"INSERT INTO articles_fts (rowid, {FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-        (article_id, text.title, text.lead, text.body, text.captions, text.stems),
+        f"INSERT INTO articles_fts (rowid, {FTS_COLUMNS}) VALUES ({ROW})", index_values(article_id, text),
     )
 
 
@@ -78,8 +68,8 @@ def unindex_article(conn: sqlite3.Connection, article_id: int, text: SearchText 
     if text is None:
         return
     conn.execute(
-        f"INSERT INTO articles_fts (articles_fts, rowid, {FTS_COLUMNS}) VALUES ('delete', ?, ?, ?, ?, ?, ?)",
-        (article_id, text.title, text.lead, text.body, text.captions, text.stems),
+        f"INSERT INTO articles_fts (articles_fts, rowid, {FTS_COLUMNS}) VALUES ('delete', {ROW})",
+        index_values(article_id, text),
     )
 
 

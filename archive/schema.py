@@ -278,6 +278,22 @@ MIGRATIONS: list[Migration] = [
         backfill=add_freshness_columns,
     ),
     # -- end of issue #30 step --
+    # -- issue #26: a smaller search index (a self-contained, idempotent step; renumber freely when merging) --
+    Migration(
+        9,
+        "search index without the stems column (query words ask for their proclitic forms), body first",
+        """
+        DROP TABLE IF EXISTS articles_fts;
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            body, title, lead, captions,
+            content = '',
+            tokenize = 'unicode61 remove_diacritics 2'
+        )
+        """,
+        backfill=index_all_articles,
+        vacuum=True,
+    ),
+    # -- end of issue #26 step --
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version
