@@ -281,8 +281,11 @@ MIGRATIONS: list[Migration] = [
     # -- issue #26: a smaller search index (a self-contained, idempotent step; renumber freely when merging) --
     Migration(
         9,
-        "search index without the stems column (query words ask for their proclitic forms), body first",
+        "search index without the stems column (query words ask for their proclitic forms), body first; "
+        "exact duplicates looked up by a hash prefix",
         """
+        DROP INDEX IF EXISTS idx_articles_site_hash;
+        CREATE INDEX IF NOT EXISTS idx_articles_hash_prefix ON articles(substr(content_hash, 1, 12));
         DROP TABLE IF EXISTS articles_fts;
         CREATE VIRTUAL TABLE articles_fts USING fts5(
             body, title, lead, captions,

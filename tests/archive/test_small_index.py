@@ -72,5 +72,32 @@ def test_a_schema_8_archive_upgrades_in_place_and_finds_what_it_found(tmp_path):
         store.commit()
         assert search(conn, "النفط") == [] and [h.article_id for h in search(conn, "بالذهب")] == [2]
         conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+        # The exact-duplicate lookup reads the hash-prefix index that replaced (site, content_hash).
+        assert store.same_text("example", "h3") == 3 and store.same_text("other", "h3") is None
+        plan = conn.execute("EXPLAIN QUERY PLAN SELECT id FROM articles WHERE substr(content_hash, 1, 12) = "
+                            "substr('h3', 1, 12) AND +content_hash = 'h3' AND +site = 'example'").fetchall()
+        assert "idx_articles_hash_prefix" in plan[0][3]
+        assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'idx_articles_site_hash'").fetchone() is None
     finally:
         store.close()
+    with sqlite3.connect(path) as conn:  # the migration's VACUUM turned on incremental vacuuming
+        assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
+
+
+def test_closing_an_archive_gives_its_free_pages_back(tmp_path):
+    path = tmp_path / "new.db"
+    store = Archive(path)
+    fetch = FetchInfo(site="example", run_id=None, fetched_at=FETCHED)
+    for key in range(8):  # a batch each: FTS5 merges the small segments, whose pages it frees
+        body = " ".join(f"كلمة{key}x{i}" for i in range(3000))  # words of its own: a segment of many pages
+        article = Article(url=f"https://news.example/a/{key}", title="النفط", body=body, extractor="test/1")
+        store.insert_article(article, article.url, f"h{key}", fetch)
+        store.commit()
+    freed = store.conn.execute("PRAGMA freelist_count").fetchone()[0]
+    store.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
+        assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+        assert conn.execute("PRAGMA page_count").fetchone()[0] * conn.execute("PRAGMA page_size").fetchone()[0] \
+            == path.stat().st_size
+    assert freed > 0  # there was something to give back
