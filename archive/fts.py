@@ -1,106 +1,31 @@
-"""Arabic full-text search: a contentless FTS5 index over the *normalised* text of each article.
+"""Arabic full-text search: ranked hits over the contentless FTS5 index of normalised text.
 
-Stored text keeps its tashkeel and letter forms; the index holds the postings of
-`crawler.text.arabic.normalize` of it (and no copy of any text: `content=''`), and
-queries are normalised the same way, so `اسرائيل` finds `إسرائيل` and `الجـزيرة`
-finds `الجزيرة`. A fifth column holds light stems (leading conjunctions,
-prepositions and the article stripped) so `الجزيرة` also finds `والجزيرة` and
-`بالجزيرة`. Snippets are cut from the published text (`archive.snippets`).
-
-A contentless index forgets a row only when told the exact values it indexed, so
-`unindex_article` recomputes them from the stored text: changing `normalize` or
-`light_stem` therefore needs a migration that rebuilds the index (`rebuild_fts`).
+Stored text keeps its tashkeel and letter forms; the index (`archive.ftsindex`) holds the postings
+of `crawler.text.arabic.normalize` of it, and queries are normalised the same way, so `اسرائيل`
+finds `إسرائيل` and `الجـزيرة` finds `الجزيرة`. A query word also asks for its light stem and
+every word whose light stem either is (leading conjunctions, prepositions and the article:
+`archive.stems`), so `الجزيرة` also finds `جزيرة`, `والجزيرة` and `بالجزيرة`. Snippets are cut from
+the published text (`archive.snippets`); what narrows a search besides its words is `archive.filters`.
 """
 from __future__ import annotations
 
-import re
 import sqlite3
-from dataclasses import dataclass, field, replace
 from collections import Counter
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 
+from archive.filters import DATE_OF, Filters, checked_filters, placeholders, row_conditions
+from archive.ftsindex import BM25_WEIGHTS, SearchText, index_article, rebuild_fts, search_text, unindex_article
 from archive.query import Query, Term
 from archive.query import parse as parse_query
 from archive.snippets import snippet
-from archive.stems import light_stem
-from crawler.text.arabic import normalize
+from archive.stems import PROCLITICS, light_stem, proclitic_forms
 from crawler.errors import UsageError
 
-
-def stems_of(*texts: str | None) -> str:
-    """The light stems that differ from their word (a word that is its own stem is indexed once, as itself)."""
-    return stems_of_normalized(*(normalize(text) for text in texts if text))
-
-
-WORD = re.compile(r"\w+")  # the tokens of `crawler.text.arabic.tokens`, taken from text normalised already
-
-
-def stems_of_normalized(*texts: str) -> str:
-    """`stems_of` for texts that went through `normalize` (it is not run twice over a body)."""
-    words = (word for text in texts for word in WORD.findall(text))
-    return " ".join(stem for word in words if (stem := light_stem(word)) != word)
-
-
-@dataclass(frozen=True)
-class SearchText:
-    """The normalised columns of one article's index row (computable in an extraction worker)."""
-
-    title: str
-    lead: str
-    body: str
-    captions: str
-    stems: str
-
-
-def search_text(title: str | None, lead: str | None, body: str, captions: list[str]) -> SearchText:
-    columns = (normalize(title or ""), normalize(lead or ""), normalize(body), normalize("\n".join(captions)))
-    return SearchText(*columns, stems_of_normalized(*columns))
-
-
-FTS_COLUMNS = "title, lead, body, captions, stems"
-BM25_WEIGHTS = "10.0, 4.0, 1.0, 2.0, 0.5"  # title, lead, body, captions, stems
-
-
-def index_article(conn: sqlite3.Connection, article_id: int, text: SearchText) -> None:
-    """Add the index row of a new article (call inside the writing transaction)."""
-    conn.execute(
-        f"INSERT INTO articles_fts (rowid, {FTS_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-        (article_id, text.title, text.lead, text.body, text.captions, text.stems),
-    )
-
-
-def stored_search_text(conn: sqlite3.Connection, article_id: int) -> SearchText | None:
-    """The index row of an archived article, recomputed from its stored text and captions."""
-    row = conn.execute("SELECT title, lead, body FROM articles WHERE id = ?", (article_id,)).fetchone()
-    if row is None:
-        return None
-    captions = [c for (c,) in conn.execute("SELECT text FROM captions WHERE article_id = ? ORDER BY id", (article_id,))]
-    return search_text(*row, captions)
-
-
-def unindex_article(conn: sqlite3.Connection, article_id: int, text: SearchText | None = None) -> None:
-    """Remove an article's index row; call before its stored text or captions change. `text`: that row,
-    when the caller computed it from the stored text already."""
-    if text is None:
-        text = stored_search_text(conn, article_id)
-    if text is None:
-        return
-    conn.execute(
-        f"INSERT INTO articles_fts (articles_fts, rowid, {FTS_COLUMNS}) VALUES ('delete', ?, ?, ?, ?, ?, ?)",
-        (article_id, text.title, text.lead, text.body, text.captions, text.stems),
-    )
-
-
-def index_all_articles(conn: sqlite3.Connection) -> None:
-    """Index every article into an empty index (the migrations that create one)."""
-    for (article_id,) in conn.execute("SELECT id FROM articles ORDER BY id").fetchall():
-        index_article(conn, article_id, stored_search_text(conn, article_id))
-
-
-def rebuild_fts(conn: sqlite3.Connection) -> None:
-    """Empty the index and index every article again (after a change of normalisation rules)."""
-    conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('delete-all')")
-    index_all_articles(conn)
+# Importable from here as before the split (README, export, the reading room, callers of the index).
+__all__ = ["DEFAULT_WINDOW", "Filters", "MAX_OFFSET", "SORTS", "SearchHit", "SearchResults", "SearchText", "checked_filters",
+           "first_id_archived_since", "index_article", "match_expression", "parse_query", "rebuild_fts", "row_conditions",
+           "search", "search_text", "unindex_article"]
 
 
 @dataclass
@@ -125,8 +50,8 @@ class SearchHit:
 
 def match_expression(query: str | Query) -> str:
     """A user query (see `archive.query`) as a safe FTS5 expression over the normalised index: every word
-    matches as written or by its light stem (a document word equal to the stem, or whose own stem, in the
-    `stems` column, is equal to it); phrases, prefixes, OR groups and -exclusions as the syntax says."""
+    matches as written, as its light stem, or as a word whose light stem is either (`term_forms`); a
+    prefix also after a proclitic group; phrases, OR groups and -exclusions as the syntax says."""
     parsed = parse_query(query) if isinstance(query, str) else query
     groups = [" OR ".join(term_expression(t) for t in group) for group in parsed.groups]
     wanted = " AND ".join(f"({g})" if len(group) > 1 else g for g, group in zip(groups, parsed.groups))
@@ -137,57 +62,21 @@ def match_expression(query: str | Query) -> str:
 
 def term_expression(term: Term) -> str:
     words = term.words
+    if term.prefix and len(words) == 1:  # a stem starting so, after any proclitic group
+        return "(" + " OR ".join(f'"{form}" *' for form in (words[0], *(p + words[0] for p in PROCLITICS))) + ")"
     if term.prefix:
         return f'"{" ".join(words)}" *'
     if len(words) > 1:
         return f'"{" ".join(words)}"'
-    (word,) = words
+    forms = term_forms(words[0])
+    return f'"{forms[0]}"' if len(forms) == 1 else "(" + " OR ".join(f'"{form}"' for form in forms) + ")"
+
+
+def term_forms(word: str) -> tuple[str, ...]:
+    """The index words a query word matches: itself, its light stem, and each word whose light stem is one
+    of those two (what the index's stems column matched until schema 9, now asked for at query time)."""
     stem = light_stem(word)
-    return f'("{word}" OR "{stem}")' if stem != word else f'"{word}"'
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What narrows a search besides its words (the query's site:/section: and the form's or the CLI's)."""
-
-    sites: tuple[str, ...] = ()
-    sections: tuple[str, ...] = ()
-    since: str | None = None  # ISO date: published (else archived) on or after
-    until: str | None = None  # ISO date: published (else archived) on or before (a bare date: that whole day)
-    language: str | None = None
-    month: str | None = None  # YYYY-MM of the published (else archived) date
-    captions: bool | None = None  # True: only articles with a caption; False: only without
-
-    def __bool__(self) -> bool:
-        return any(value not in (None, ()) for value in self.__dict__.values())
-
-    def describe(self) -> str:
-        """E.g. " on site aljazeera published since 2026-01-01", for the ranking notice."""
-        parts = [f" on site {' or '.join(self.sites)}" if self.sites else "",
-                 f" in section {' or '.join(self.sections)}" if self.sections else "",
-                 f" published since {self.since}" if self.since else "",
-                 f" published until {self.until}" if self.until else "",
-                 f" published in {self.month}" if self.month else "",
-                 f" in language {self.language}" if self.language else "",
-                 {True: " with captions", False: " without captions", None: ""}[self.captions]]
-        return "".join(parts)
-
-
-MONTH = re.compile(r"\d{4}-\d{2}")
-
-
-def checked_filters(filters: Filters) -> Filters:
-    """`filters` with its dates checked (UsageError, one line, for a date that is not ISO)."""
-    for name in ("since", "until"):
-        value = getattr(filters, name)
-        if value:
-            try:
-                datetime.fromisoformat(value)
-            except ValueError:
-                raise UsageError(f"{name} is not an ISO date: {value[:40]!r} (e.g. 2026-11-01)") from None
-    if filters.month and not MONTH.fullmatch(filters.month):
-        raise UsageError(f"month is not YYYY-MM: {filters.month[:40]!r}")
-    return filters
+    return tuple(dict.fromkeys((word, stem, *proclitic_forms(word), *proclitic_forms(stem))))
 
 
 # FTS5 cannot prune by score: `ORDER BY bm25() LIMIT 20` scores every match, so a common word costs as many
@@ -239,7 +128,6 @@ SORTS = ("relevance", "date")
 MAX_LIMIT = 1000  # hits per call: a page of results, not a dump (that is `export --query`)
 MAX_OFFSET = 100_000  # how deep paging goes
 FACETS = ("site", "section", "month", "language", "captions")
-DATE_OF = "COALESCE(NULLIF(a.published, ''), a.fetched_at)"  # the article's date: published, else archived
 
 
 class SearchResults(list):
@@ -345,34 +233,6 @@ def candidate_scan(conn: sqlite3.Connection, expression: str, filters: Filters, 
         sql += " ORDER BY rowid DESC LIMIT ?"
         params.append(window)
     return Scan(sql, params, window, scan_cut)
-
-
-def placeholders(values: tuple) -> str:
-    return ", ".join("?" for _ in values)
-
-
-def row_conditions(filters: Filters) -> tuple[list[str], list]:
-    """Conditions on `articles a` for the filters that need the article's row (all but the sites)."""
-    conditions, params = [], []
-    if filters.sections:
-        conditions.append(f"a.section IN ({placeholders(filters.sections)})")
-        params += filters.sections
-    if filters.since:
-        conditions.append(f"{DATE_OF} >= ?")
-        params.append(filters.since)
-    if filters.until:
-        bare_date = len(filters.until) == 10  # a bare date: everything on that day too
-        conditions.append(f"{DATE_OF} < ?" if bare_date else f"{DATE_OF} <= ?")
-        params.append((date.fromisoformat(filters.until) + timedelta(days=1)).isoformat() if bare_date else filters.until)
-    if filters.month:
-        conditions.append(f"substr({DATE_OF}, 1, 7) = ?")
-        params.append(filters.month)
-    if filters.language:
-        conditions.append("a.language = ?")
-        params.append(filters.language)
-    if filters.captions is not None:
-        conditions.append(("" if filters.captions else "NOT ") + "EXISTS (SELECT 1 FROM captions c WHERE c.article_id = a.id)")
-    return conditions, params
 
 
 def ranked_ids(conn: sqlite3.Connection, scan: Scan, filters: Filters, limit: int, offset: int,

@@ -5,7 +5,7 @@ import sqlite3
 from pathlib import Path
 
 from archive.schema import check_archive
-from archive.store import BUSY_TIMEOUT_MS
+from archive.migrate import BUSY_TIMEOUT_MS
 from crawler.errors import ArchiveMissing, UsageError
 
 

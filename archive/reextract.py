@@ -101,18 +101,32 @@ def reextract(
         from crawler.extraction.pool import available_cores
 
         workers = workers or available_cores()
-    if hints_by_site is None:
-        hints_by_site = catalog_hints()
     db_path = Path(db_path)
     if not db_path.is_file():  # Archive() would create an empty one
         raise ArchiveMissing(f"no archive at {db_path}")
     open_readonly(db_path).close()  # an empty file or another program's database: "not an archive", untouched
+    # The workers start now and import the extractor while this process reads the catalog, opens the
+    # archive and reads the first rows, instead of after (the pool's start-up is the first second).
+    pool = started_pool(workers) if workers and workers > 1 else None
+    try:
+        hints = catalog_hints() if hints_by_site is None else hints_by_site
+        return reextract_on(pool, workers or 1, db_path, site, since, hints, extract_fn,
+                            progress, batch_size)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def reextract_on(pool: Any, workers: int, db_path: Path, site: str | None, since: str | None,
+                 hints_by_site: dict[str, ExtractionHints], extract_fn: Callable[..., Article],
+                 progress: Callable[[ReextractResult], None] | None, batch_size: int) -> ReextractResult:
+    """`reextract` on a started pool (None: inline)."""
     result = ReextractResult()
     archive = Archive(db_path, batch_size=batch_size)
     jobs = (Job(stored, db_path.parent, hints_by_site.get(stored.site), extract_fn)
             for stored in iter_warc_articles(archive, site, since))
     try:
-        for stored, outcome in extracted_in_order(jobs, workers or 1):
+        for stored, outcome in extracted_in_order(jobs, pool, workers):
             result.seen += 1
             if isinstance(outcome, Reextracted):
                 archive.replace_extraction(stored.id, outcome.article, outcome.content_hash,
@@ -179,31 +193,39 @@ def reextract_chunk(jobs: list[Job]) -> list[Reextracted | str]:
     return [reextract_record(job) for job in jobs]
 
 
-def extracted_in_order(jobs: Iterator[Job], workers: int) -> Iterator[tuple[StoredArticle, Reextracted | str]]:
-    """(stored article, extraction outcome) in the order of `jobs`; with workers, a bounded window of
-    chunks is in flight on the pool, so memory stays flat and every core extracts."""
-    if workers <= 1:
+def started_pool(workers: int) -> Any:
+    """The crawl's process pool (`crawler.extraction.pool`), each worker importing the extractor already."""
+    from crawler.extraction.pool import extraction_pool
+
+    pool = extraction_pool(workers)
+    for _ in range(workers):  # one submit spawns one worker while none is idle
+        pool.submit(warm_worker)
+    return pool
+
+
+def warm_worker() -> None:
+    import crawler.extraction  # noqa: F401  (trafilatura and lxml: most of a worker's start-up)
+
+
+def extracted_in_order(jobs: Iterator[Job], pool: Any, workers: int) -> Iterator[tuple[StoredArticle, Reextracted | str]]:
+    """(stored article, extraction outcome) in the order of `jobs`; on a pool, a bounded window of chunks
+    is in flight, so memory stays flat and every core extracts (the caller shuts the pool down)."""
+    if pool is None:
         for job in jobs:
             yield job.stored, reextract_record(job)
         return
-    from crawler.extraction.pool import extraction_pool  # the crawl's pool too
-
-    pool = extraction_pool(workers)
     in_flight: deque = deque()
     chunks = iter(lambda: list(islice(jobs, CHUNK)), [])
-    try:
-        for chunk in islice(chunks, workers * WINDOW):
-            in_flight.append((chunk, pool.submit(reextract_chunk, chunk)))
-        while in_flight:
-            chunk, future = in_flight.popleft()
-            outcomes = future.result()
-            following = next(chunks, None)  # keep the window full before applying this chunk's results
-            if following:
-                in_flight.append((following, pool.submit(reextract_chunk, following)))
-            for job, outcome in zip(chunk, outcomes):
-                yield job.stored, outcome
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    for chunk in islice(chunks, workers * WINDOW):
+        in_flight.append((chunk, pool.submit(reextract_chunk, chunk)))
+    while in_flight:
+        chunk, future = in_flight.popleft()
+        outcomes = future.result()
+        following = next(chunks, None)  # keep the window full before applying this chunk's results
+        if following:
+            in_flight.append((following, pool.submit(reextract_chunk, following)))
+        for job, outcome in zip(chunk, outcomes):
+            yield job.stored, outcome
 
 
 def iter_warc_articles(archive: Archive, site: str | None, since: str | None = None) -> Iterator[StoredArticle]:

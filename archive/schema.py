@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from archive.fts import index_all_articles
+from archive.ftsindex import index_all_articles
 from crawler.errors import ArchiveTooNew, NotAnArchive, UsageError
 from crawler.text.neardup import compact_signature
 
@@ -278,6 +278,25 @@ MIGRATIONS: list[Migration] = [
         backfill=add_freshness_columns,
     ),
     # -- end of issue #30 step --
+    # -- issue #26: a smaller search index (a self-contained, idempotent step; renumber freely when merging) --
+    Migration(
+        9,
+        "search index without the stems column (query words ask for their proclitic forms), body first; "
+        "exact duplicates looked up by a hash prefix",
+        """
+        DROP INDEX IF EXISTS idx_articles_site_hash;
+        CREATE INDEX IF NOT EXISTS idx_articles_hash_prefix ON articles(substr(content_hash, 1, 12));
+        DROP TABLE IF EXISTS articles_fts;
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            body, title, lead, captions,
+            content = '',
+            tokenize = 'unicode61 remove_diacritics 2'
+        )
+        """,
+        backfill=index_all_articles,
+        vacuum=True,
+    ),
+    # -- end of issue #26 step --
 ]
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -5,146 +5,41 @@ so readers never block it and it never blocks them. Writes are batched: a
 transaction stays open for up to `batch_size` articles or `batch_seconds`, then
 commits; lookups run on the same connection, so they see the open batch.
 A crash loses at most the open batch, which the next run fetches again.
+
+Beside it: opening and migrating (`archive.migrate`), the rows it builds (`archive.rows`), the runs
+it records (`archive.runs`) and the discovery memory (`archive.memory`).
 """
 from __future__ import annotations
 
-import json
-import logging
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import sqlite_utils
 
-from archive.fts import SearchText, index_article, search_text, unindex_article
-from archive.memory import DiscoveryMemory
-from archive.schema import MIGRATIONS, check_archive, database_file
-from crawler.extraction import Article
+from archive.clock import utc_iso, utc_now
+from archive.ftsindex import SearchText, index_article, search_text, unindex_article
 from archive.known import KnownArticle, KnownArticles, parse_iso
+from archive.memory import DiscoveryMemory
+from archive.migrate import BUSY_TIMEOUT_MS, PAGE_SIZE, configure_connection, migrate, release_free_pages
+from archive.rows import STATE_BY_URL, STATE_COLUMNS, ArticleState, FetchInfo, article_row, metadata_columns
+from archive.runs import RunRecords
+from archive.schema import check_archive
+from crawler.extraction import Article
 
-logger = logging.getLogger(__name__)
-
-BUSY_TIMEOUT_MS = 30_000
-# Article rows are 2-4 kB: a 4 kB page holds one and wastes a quarter of itself; 16 kB pages pack them.
-PAGE_SIZE = 16_384
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def utc_iso(value: str | None) -> str | None:
-    """An ISO date in UTC (as `fetched_at` is), so SQLite compares and subtracts them; None when unreadable."""
-    when = parse_iso(value)
-    return when.astimezone(timezone.utc).isoformat(timespec="seconds") if when else None
-
-
-def configure_connection(conn: sqlite3.Connection) -> None:
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA foreign_keys = ON")
-
-
-def migrate(db: sqlite_utils.Database) -> list[int]:
-    """Apply pending migrations in order, each in its own transaction; return the versions applied."""
-    conn = db.conn
-    current = check_archive(conn, database_file(conn), for_writing=True)
-    applied = []
-    for migration in MIGRATIONS:
-        if migration.version <= current:
-            continue
-        with db.atomic():
-            for statement in split_sql(migration.sql):
-                conn.execute(statement)
-            if migration.backfill:
-                migration.backfill(conn)
-            conn.execute(
-                "INSERT OR REPLACE INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
-                (migration.version, migration.description, utc_now()),
-            )
-            conn.execute(f"PRAGMA user_version = {migration.version}")
-        applied.append(migration.version)
-    # Once, after the last step: the pages later steps free are given back too.
-    if current > 0 and any(m.vacuum for m in MIGRATIONS if m.version in applied):  # a new archive has nothing to give back
-        vacuum(conn)
-    return applied
-
-
-def vacuum(conn: sqlite3.Connection) -> None:
-    """Give freed pages back to the file system, moving to PAGE_SIZE pages on the way when no
-    reader keeps the archive in WAL mode (the page size of a WAL database cannot change).
-    A reader that blocks it only costs the compaction: the archive stays valid, its free pages reused."""
-    conn.execute("PRAGMA busy_timeout = 0")  # a reader would make leaving WAL mode wait, in vain
-    try:
-        switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
-    except sqlite3.OperationalError:
-        switched = False
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    try:
-        if switched:
-            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-        conn.execute("VACUUM")
-    except sqlite3.OperationalError as exc:
-        logger.warning("archive not compacted after the migration (%s); run VACUUM when no reader is open", exc)
-    finally:
-        if switched:
-            conn.execute("PRAGMA journal_mode = WAL")
-
-
-def split_sql(script: str) -> list[str]:
-    """Split a migration script into statements (ours contain no semicolons inside literals)."""
-    return [s.strip() for s in script.split(";") if s.strip()]
-
-
-@dataclass
-class ArticleState:
-    """What a crawl needs to know about an archived article to decide whether to fetch or store it again."""
-
-    id: int
-    canonical_url: str
-    site: str
-    content_hash: str
-    version: int
-    fetched_at: str
-    lastmod: str | None
-    etag: str | None
-    last_modified: str | None
-    cluster_id: int | None
-
-
-STATE_COLUMNS = "id, canonical_url, site, content_hash, version, fetched_at, lastmod, etag, last_modified, cluster_id"
-# The article's own row first (rank 0), else the article an alias points at.
-STATE_BY_URL = (
-    f"SELECT 0 AS rank, {STATE_COLUMNS} FROM articles WHERE canonical_url = ? UNION ALL "
-    f"SELECT 1, {', '.join('a.' + c.strip() for c in STATE_COLUMNS.split(','))} "
-    "FROM aliases JOIN articles a ON a.id = aliases.article_id WHERE aliases.url = ? ORDER BY rank LIMIT 1"
-)
-
-
-@dataclass
-class FetchInfo:
-    """How and when a page was fetched: provenance stored beside the extracted article."""
-
-    site: str
-    run_id: int | None
-    fetched_at: str
-    lastmod: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    warc_file: str | None = None
-    warc_offset: int | None = None
+# Importable from here as before the split (README, tests, pipelines).
+__all__ = ["Archive", "ArticleState", "BUSY_TIMEOUT_MS", "FetchInfo", "PAGE_SIZE", "WrongThread", "utc_iso", "utc_now"]
 
 
 class WrongThread(RuntimeError):
     """A write from a thread that does not own the archive connection: a bug of the caller."""
 
 
-class Archive(DiscoveryMemory):
+class Archive(RunRecords, DiscoveryMemory):
+    metadata_columns = staticmethod(metadata_columns)  # read by tests of the extraction floor
+
     def __init__(
         self, path: str | Path, *, batch_size: int = 50, batch_seconds: float = 2.0, handover: bool = False
     ) -> None:
@@ -162,6 +57,7 @@ class Archive(DiscoveryMemory):
         check_archive(self.conn, self.path, for_writing=True)  # before WAL mode changes someone else's file
         if new:
             self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            self.conn.execute("PRAGMA auto_vacuum = INCREMENTAL")  # before the first table: see `close`
         self.db.enable_wal()
         self.conn.execute("PRAGMA synchronous = NORMAL")
         migrate(self.db)
@@ -199,48 +95,11 @@ class Archive(DiscoveryMemory):
         self._pending = 0
 
     def close(self) -> None:
-        """Commit, fold the WAL back into the main file, and close."""
+        """Commit, give the free pages back to the file system, fold the WAL back into the main file, and close."""
         self.commit()
+        release_free_pages(self.conn)
         self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
-
-    # -- crawl runs ---------------------------------------------------
-    def start_run(self, spider: str, *, close_stale: bool = False) -> int:
-        """Record a new run. `close_stale` (only for a caller holding the archive lock): runs still
-        marked running died without recording their end (kill -9, power loss) and become `aborted`."""
-        self.commit()
-        with self.db.atomic():
-            if close_stale:
-                self.conn.execute("UPDATE crawl_runs SET status = 'aborted' WHERE status = 'running'")
-            cursor = self.conn.execute(
-                "INSERT INTO crawl_runs (started_at, spider, status) VALUES (?, ?, 'running')",
-                (utc_now(), spider),
-            )
-        return int(cursor.lastrowid)
-
-    def finish_run(self, run_id: int, counts: dict[str, Any], status: str) -> None:
-        self.commit()
-        with self.db.atomic():
-            self.conn.execute(
-                "UPDATE crawl_runs SET finished_at = ?, counts = ?, status = ? WHERE id = ?",
-                (utc_now(), json.dumps(counts, ensure_ascii=False, sort_keys=True), status, run_id),
-            )
-
-    def record_site_run(self, run_id: int, site: str, pages: int, articles: int, counts: dict, fill_rates: dict, health: list[str]) -> None:
-        self.commit()
-        with self.db.atomic():
-            self.conn.execute(
-                "INSERT OR REPLACE INTO site_runs (run_id, site, pages, articles, counts, fill_rates, health) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (run_id, site, pages, articles, json.dumps(counts, sort_keys=True), json.dumps(fill_rates, sort_keys=True), json.dumps(health, ensure_ascii=False)),
-            )
-
-    def site_history(self, site: str, *, before_run: int | None, limit: int = 5) -> list[dict[str, Any]]:
-        """The site's most recent recorded runs before `before_run`, newest first (for health checks)."""
-        rows = self.conn.execute(
-            "SELECT counts, fill_rates FROM site_runs WHERE site = ? AND run_id < ? ORDER BY run_id DESC LIMIT ?",
-            (site, before_run or 1 << 62, limit),
-        )
-        return [{"counts": json.loads(c or "{}"), "fill_rates": json.loads(f or "{}")} for c, f in rows]
 
     # -- lookups ------------------------------------------------------
     def article_state(self, canonical_url: str) -> ArticleState | None:
@@ -254,8 +113,12 @@ class Archive(DiscoveryMemory):
 
     def same_text(self, site: str, content_hash: str) -> int | None:
         """Id of an article of `site` whose current text has this hash."""
+        # By the hash's first 12 hex digits (idx_articles_hash_prefix, a fifth of the size of an index on
+        # (site, content_hash)); the unary + keeps SQLite from rewriting the indexed expression into a
+        # constant (content_hash = ? makes substr(content_hash, ...) one) and from the site index instead.
         row = self.conn.execute(
-            "SELECT id FROM articles WHERE site = ? AND content_hash = ? ORDER BY id LIMIT 1", (site, content_hash)
+            "SELECT id FROM articles WHERE substr(content_hash, 1, 12) = substr(:hash, 1, 12) AND +content_hash = :hash"
+            " AND +site = :site ORDER BY id LIMIT 1", {"hash": content_hash, "site": site}
         ).fetchone()
         return row[0] if row else None
 
@@ -317,7 +180,7 @@ class Archive(DiscoveryMemory):
         (idempotent: a second insert of the same article adds nothing).
         """
         self._write()
-        row = self.article_row(article, content_hash, fetch)
+        row = article_row(article, content_hash, fetch)
         row.update(
             canonical_url=canonical_url,
             site=fetch.site,
@@ -352,7 +215,7 @@ class Archive(DiscoveryMemory):
         version = self.conn.execute("SELECT version FROM articles WHERE id = ?", (article_id,)).fetchone()[0] + 1
         self._supersede(article_id)
         unindex_article(self.conn, article_id)
-        row = self.article_row(article, content_hash, fetch)
+        row = article_row(article, content_hash, fetch)
         row.update(version=version, last_seen=fetch.fetched_at)
         assignments = ", ".join(f"{column} = ?" for column in row)
         self.conn.execute(f"UPDATE articles SET {assignments} WHERE id = ?", [*row.values(), article_id])
@@ -376,7 +239,7 @@ class Archive(DiscoveryMemory):
             "lead": article.lead,
             "body": article.body,
             "content_hash": content_hash,
-            **self.metadata_columns(article),
+            **metadata_columns(article),
         }
         assignments = ", ".join(f"{column} = ?" for column in fields)
         unindex_article(self.conn, article_id, old_text)
@@ -435,41 +298,6 @@ class Archive(DiscoveryMemory):
         if article_id is not None and kind in ("gone", "redirected"):
             self.conn.execute("UPDATE articles SET status = ? WHERE id = ?", (kind, article_id))
 
-    # -- row building -------------------------------------------------
-    @staticmethod
-    def metadata_columns(article: Article) -> dict[str, Any]:
-        return {
-            "authors": json.dumps(article.authors, ensure_ascii=False),
-            "published": article.published,
-            "updated": article.updated,
-            "date_source": article.date_source,
-            "date_precision": article.date_precision,
-            "date_zone_source": article.date_zone_source,
-            "body_source": article.body_source,
-            "section": article.section,
-            "tags": json.dumps(article.tags, ensure_ascii=False),
-            "images": json.dumps(article.images, ensure_ascii=False),
-            "language": article.language,
-            "extractor": article.extractor,
-        }
-
-    def article_row(self, article: Article, content_hash: str, fetch: FetchInfo) -> dict[str, Any]:
-        return {
-            "url": article.url,
-            "title": article.title,
-            "lead": article.lead,
-            "body": article.body,
-            "content_hash": content_hash,
-            "fetched_at": fetch.fetched_at,
-            "run_id": fetch.run_id,
-            "lastmod": fetch.lastmod,
-            "etag": fetch.etag,
-            "last_modified": fetch.last_modified,
-            "warc_file": fetch.warc_file,
-            "warc_offset": fetch.warc_offset,
-            **self.metadata_columns(article),
-        }
-
     def _write_children(self, article_id: int, article: Article, text: SearchText | None = None) -> None:
         # Prepared statements, not sqlite-utils' insert_all: that one checks the schema and opens a
         # savepoint on every call, and at a savepoint FTS5 flushes its pending terms, so every article
@@ -506,4 +334,3 @@ class Archive(DiscoveryMemory):
             "SELECT id, version, fetched_at, run_id, title, lead, body, content_hash, extractor FROM articles WHERE id = ?",
             (article_id,),
         )
-

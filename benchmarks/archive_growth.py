@@ -33,7 +33,6 @@ from pathlib import Path
 import numpy as np
 from common import machine_line, ratio_line
 
-from archive.fts import stems_of
 from archive.store import Archive, FetchInfo
 from crawler.text.arabic import normalize
 from crawler.extraction import Article, Caption, Source
@@ -55,7 +54,6 @@ class TextPool:
     paragraphs: list[str]
     captions: list[str]
     normalized: list[str]  # normalize(paragraph), same order
-    stems: list[str]  # stems_of(paragraph), same order
 
 
 def text_pool(seed: int = 11, n_articles: int = 600) -> TextPool:
@@ -64,7 +62,7 @@ def text_pool(seed: int = 11, n_articles: int = 600) -> TextPool:
     return TextPool(
         titles=[a.title for a in articles], leads=[a.lead for a in articles], paragraphs=paragraphs,
         captions=[a.caption_text for a in articles],
-        normalized=[normalize(p) for p in paragraphs], stems=[stems_of(p) for p in paragraphs],
+        normalized=[normalize(p) for p in paragraphs],
     )
 
 
@@ -114,14 +112,14 @@ def prefill(path: Path, n: int, pool: TextPool, seed: int) -> float:
             [(k, url, url, site, t, l, b, h, FETCHED_AT, FETCHED_AT, FETCHED_AT, k) for k, url, site, t, l, b, h, *_ in rows],
         )
         conn.executemany("INSERT INTO captions (article_id, text, credit) VALUES (?, ?, 'رويترز')",
-                         [(r[0], r[9]) for r in rows])
+                         [(r[0], r[8]) for r in rows])
         conn.executemany("INSERT INTO sources (article_id, name, canonical) VALUES (?, 'الجزيرة', 'Al Jazeera')",
                          [(r[0],) for r in rows])
         conn.executemany("INSERT INTO signatures (article_id, minhash) VALUES (?, ?)",
                          [(k, sig[i].tobytes()) for i, k in enumerate(keys)])
         conn.executemany(
-            "INSERT INTO articles_fts (rowid, title, lead, body, captions, stems) VALUES (?, ?, ?, ?, ?, ?)",
-            [(r[0], normalize(r[3]), normalize(r[4]), r[7], normalize(r[9]), r[8]) for r in rows],
+            "INSERT INTO articles_fts (rowid, body, title, lead, captions) VALUES (?, ?, ?, ?, ?)",
+            [(r[0], r[7], normalize(r[3]), normalize(r[4]), normalize(r[8])) for r in rows],
         )
         conn.execute("COMMIT")
     archive.close()
@@ -129,7 +127,7 @@ def prefill(path: Path, n: int, pool: TextPool, seed: int) -> float:
 
 
 def prefill_row(pool: TextPool, rng: random.Random, key: int) -> tuple:
-    """(id, url, site, title, lead, body, hash, normalised body, stems, caption) from pre-normalised paragraphs."""
+    """(id, url, site, title, lead, body, hash, normalised body, caption) from pre-normalised paragraphs."""
     picks = rng.sample(range(len(pool.paragraphs)), rng.randint(5, 9))
     tail = unique_sentence(key)
     body = "\n\n".join([*(pool.paragraphs[i] for i in picks), tail])
@@ -137,9 +135,8 @@ def prefill_row(pool: TextPool, rng: random.Random, key: int) -> tuple:
     url = article_url(site, key)
     title, lead = rng.choice(pool.titles), rng.choice(pool.leads)
     normalized = " ".join([*(pool.normalized[i] for i in picks), normalize(tail)])
-    stems = " ".join([stems_of(title, lead), *(pool.stems[i] for i in picks), stems_of(tail)])
     digest = f"{key:064x}"  # distinct, and never equal to a real sha256 of the measured articles
-    return key, url, site, title, lead, body, digest, normalized, stems, rng.choice(pool.captions)
+    return key, url, site, title, lead, body, digest, normalized, rng.choice(pool.captions)
 
 
 # -- measurement ----------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from pathlib import Path
 from archive_growth import FETCHED_AT, SITES, make_article, text_pool
 from common import machine_line, ratio_line
 
+import archive.migrate
 import archive.store
 from archive.fts import search_text
 from archive.store import Archive, FetchInfo
@@ -80,13 +81,13 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the archive here and keep it")
     parser.add_argument("--paragraphs", type=int, nargs=2, default=(5, 9), metavar=("MIN", "MAX"),
                         help="pool paragraphs per article body (5 9: ~2.5 kB of text; 14 26: ~4-8 kB)")
-    parser.add_argument("--page-size", type=int, default=archive.store.PAGE_SIZE, help="SQLite page size of the new archive")
+    parser.add_argument("--page-size", type=int, default=archive.migrate.PAGE_SIZE, help="SQLite page size of the new archive")
     args = parser.parse_args()
     print(machine_line())
     with tempfile.TemporaryDirectory(prefix="archive-size-") as tmp:
         path = args.keep or Path(tmp) / "archive.db"
         started = time.perf_counter()
-        archive.store.PAGE_SIZE = args.page_size  # read when Archive creates the file
+        archive.store.PAGE_SIZE = archive.migrate.PAGE_SIZE = args.page_size  # read when Archive creates or vacuums the file
         text = build(path, args.n, args.edited, args.seed, tuple(args.paragraphs))
         seconds = time.perf_counter() - started
         size = path.stat().st_size

@@ -3,7 +3,7 @@
     python benchmarks/search_latency.py [--n 1000000] [--repeats 5] [--keep DIR] [--window K | --all]
 
 The archive is prefilled like benchmarks/archive_growth.py (the sample site's Arabic text pools, direct
-SQL in 20k-row transactions, contentless FTS rows of the normalised text and stems), then dated as a
+SQL in 20k-row transactions, contentless FTS rows of the normalised text), then dated as a
 crawl dates it: ids archived at even steps over 700 days, published up to a day before (every tenth
 article backfilled from up to three years before), 2% of the articles on a small site. The 20 queries
 are typical of a news archive, written as published (hamza, ة) so they go through normalisation like a

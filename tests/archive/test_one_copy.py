@@ -9,6 +9,7 @@ import pytest
 from archive.fts import search, search_text
 from archive.schema import LATEST_VERSION, MIGRATIONS
 from archive.snippets import snippet
+from archive.stems import light_stem
 from archive.store import PAGE_SIZE, Archive, FetchInfo
 from crawler.extraction import Article, Caption
 
@@ -54,9 +55,10 @@ def previous_schema_archive(path) -> None:
                 (article_id, number, FETCHED if number == 1 else EDITED, v_title, v_body, v_hash),
             )
         text = search_text(title, None, body, ["طلاب أمام مدرسةٍ مغلقة"])
+        stems = " ".join(s for w in f"{text.title} {text.body} {text.captions}".split() if (s := light_stem(w)) != w)
         conn.execute(
             "INSERT INTO articles_fts (rowid, title, lead, body, captions, stems) VALUES (?, ?, ?, ?, ?, ?)",
-            (article_id, text.title, text.lead, text.body, text.captions, text.stems),
+            (article_id, text.title, text.lead, text.body, text.captions, stems),
         )
     conn.commit()
     conn.close()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from archive.fts import Filters, match_expression, search
+from archive.fts import Filters, match_expression, search, term_forms
+from archive.stems import light_stem
 from archive.query import MAX_QUERY_CHARS, Term, parse
 from archive.readonly import open_readonly
 from archive.snippets import snippet
@@ -78,8 +79,22 @@ def test_a_bad_query_is_one_line_that_says_why(bad, why):
 
 
 def test_the_expression_is_quoted_fts5_whatever_the_input():
-    assert match_expression('النفط") OR (x') == '(("النفط" OR "نفط") OR "x")'
-    assert match_expression('النفط") (x NEAR') == '("النفط" OR "نفط") AND "x" AND "near"'
+    def any_form(word: str) -> str:
+        return "(" + " OR ".join(f'"{form}"' for form in term_forms(word)) + ")"
+    oil = any_form("النفط")
+    assert oil.startswith('("النفط" OR "نفط" OR ') and '"والنفط"' in oil and '"بنفط"' in oil
+    assert match_expression('النفط") OR (x') == f'({oil} OR "x")'
+    assert match_expression('النفط") (x NEAR') == f'{oil} AND "x" AND {any_form("near")}'
+
+
+def test_a_word_asks_for_exactly_the_words_whose_light_stem_it_or_its_stem_is():
+    """What the index's stems column matched until schema 9: a word D matches `word` when D is the word or
+    its stem, or light_stem(D) is one of them."""
+    vocabulary = ["كتاب", "الكتاب", "والكتاب", "بالكتاب", "للكتاب", "وكتاب", "كتابة", "مكتبة", "الكتب", "تاب"]
+    for word in ("كتاب", "الكتاب", "والكتاب"):
+        wanted = {word, light_stem(word)}
+        expected = {d for d in vocabulary if d in wanted or light_stem(d) in wanted}
+        assert {d for d in vocabulary if d in term_forms(word)} == expected
 
 
 # ---------------------------------------------------------------- searching

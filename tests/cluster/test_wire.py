@@ -23,7 +23,7 @@ def crawled() -> CrawledArticle:
                       sources=[Source("الجزيرة", "Al Jazeera")], authors=["كاتب"])
     return CrawledArticle(page=page, article=article, canonical_url=page.url, signature=b"\x00\x01" * 8,
                           decision="new", aliases=[("https://aja.me/x", "redirect")],
-                          search_text=SearchText("a", "b", "c", "d", "e"), warc_records=b"\x1f\x8bWARC",
+                          search_text=SearchText("a", "b", "c", "d"), warc_records=b"\x1f\x8bWARC",
                           warc_ref=WarcRef("warc/a.warc.gz", 42))
 
 

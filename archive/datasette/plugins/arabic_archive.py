@@ -45,7 +45,7 @@ SNIPPET_WORDS = 16
 
 
 def arabic_match(query: str | None) -> str:
-    """The FTS5 expression for a raw user query (normalised, quoted, stems allowed)."""
+    """The FTS5 expression for a raw user query (normalised, quoted, every proclitic form asked for)."""
     try:
         return match_expression(query or "")
     except ValueError:
