@@ -291,7 +291,7 @@ class NewsSpider(scrapy.Spider):
         if not announced:
             if self.frontier.has_article(canonical):
                 return  # requested as an article already: that response is extracted
-            if self.max_articles and self.crawler.stats.get_value("requested/articles", 0) >= self.max_articles:
+            if self.past_max_articles(canonical):
                 self.count_once(site, canonical, "skipped/max_articles")
                 return
             self.frontier.claim_article(canonical)
@@ -334,7 +334,7 @@ class NewsSpider(scrapy.Spider):
             self.count_once(site, canonical, "skipped/known_not_article")
             self.settle(sitemap, False)
             return
-        if self.max_articles and self.crawler.stats.get_value("requested/articles", 0) >= self.max_articles:
+        if self.past_max_articles(canonical):
             self.count_once(site, canonical, "skipped/max_articles")
             return
         if sitemap and not self.admitted(site, sitemap, canonical, url, lastmod):
@@ -354,6 +354,10 @@ class NewsSpider(scrapy.Spider):
             errback=self.article_failed,
             dont_filter=True,  # the frontier makes it one request per canonical URL, whatever came before
         )
+
+    def past_max_articles(self, canonical: str) -> bool:
+        """Whether the run has requested its `max_articles` already (the cluster counts them in Redis)."""
+        return bool(self.max_articles) and self.crawler.stats.get_value("requested/articles", 0) >= self.max_articles
 
     def admitted(self, site: Site, sitemap: str, canonical: str, url: str, lastmod: str | None) -> bool:
         """Whether a sitemap entry is requested now: held while the sitemap is probed, dropped once distrusted."""

@@ -17,6 +17,7 @@ import signal
 import socket
 import time
 from collections import Counter
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,8 @@ from crawler.run.oserrors import StorageFailed, is_storage_failure, storage_fail
 from crawler.cluster.frontier import requeue
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys
 from crawler.cluster.redis_server import RedisUnavailable, connect
-from crawler.cluster.state import RunState, SharedLastmods, current_run, drop_run, publish_known
+from crawler.cluster.memory import publish_known
+from crawler.cluster.state import RunState, SharedLastmods, current_run, drop_run
 from crawler.run.lock import ArchiveLock
 from crawler.text.neardup import NearDupIndex
 from pipelines.dedup import DedupStage
@@ -256,8 +258,9 @@ class ClusterWriter:
         session.counts, session.fill, self.flushed = Counter(), Counter(), Counter()
         run.id = session.begin_run(SPIDER_NAME)  # marks runs a dead writer left 'running' as aborted
         session.archive.commit()
-        known = session.archive.known_articles([site.name for site in run.sites])
-        published = publish_known(self.client, self.keys, known)
+        names = [site.name for site in run.sites]
+        known = session.archive.known_articles(names, recheck_since(run.recheck_days))
+        published = publish_known(self.client, self.keys, known, names)
         self.client.delete(self.keys.run_stats, self.keys.run_tally, self.keys.run_lastmods,
                            self.keys.run_scheduled, self.keys.run_redirects, self.keys.seen)
         self.stages = RunStages(session, run, self.warc_dir, self.warc_max_bytes)
@@ -338,6 +341,13 @@ class ClusterWriter:
             self.client.srem(self.keys.nodes, node)
             logger.warning("node %s stopped answering: %d request(s) it held are back on the frontier", node,
                            given_back)
+
+
+def recheck_since(days: int) -> str | None:
+    """The first-seen time from which archived articles are fetched again (`--recheck-days`), as `crawl` reads it."""
+    if days <= 0:
+        return None
+    return (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
 
 
 def integer_fields(raw: dict[bytes, bytes], key: str) -> dict[str, int]:
