@@ -124,12 +124,16 @@ def push_discovery(client: redis.Redis, keys: Keys, sites: list[Site], recheck: 
     async def collect() -> list:
         return [request async for request in spider.start()]
 
-    pushed = 0
+    pushed, rechecked = 0, []
     for request in asyncio.run(collect()):
+        if request.callback == spider.parse_article:  # a re-check: an article request, not discovery
+            rechecked.append(request.meta["canonical"])
         if (request.dont_filter and not once_per_run(request)) or not dupefilter.request_seen(request):
             queue.push(request)
             pushed += 1
     pipe = client.pipeline(transaction=True)
+    if rechecked:  # scheduled as articles, as a node's requests are: their newer sitemap dates are kept at the end
+        pipe.sadd(keys.run_scheduled, *rechecked)
     for key, n in spider.counts.items():  # re-checks requested: in the run's stats, as a node's counts are
         pipe.hincrby(keys.run_stats, key, n)
     pipe.execute()
