@@ -17,12 +17,12 @@ import signal
 import socket
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import redis
 
+from archive.known import recheck_since
 from archive.store import Archive
 from crawler.cluster import wire
 from crawler.cluster.failed import set_aside
@@ -341,13 +341,6 @@ class ClusterWriter:
             self.client.srem(self.keys.nodes, node)
             logger.warning("node %s stopped answering: %d request(s) it held are back on the frontier", node,
                            given_back)
-
-
-def recheck_since(days: int) -> str | None:
-    """The first-seen time from which archived articles are fetched again (`--recheck-days`), as `crawl` reads it."""
-    if days <= 0:
-        return None
-    return (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
 
 
 def integer_fields(raw: dict[bytes, bytes], key: str) -> dict[str, int]:
