@@ -30,6 +30,10 @@ ARTICLE_COLUMNS: dict[str, tuple[str, str]] = {
     "fetched_at": ("a.fetched_at", "UTC time the current version was fetched"),
     "first_seen": ("a.first_seen", "UTC time the article was first archived"),
     "last_seen": ("a.last_seen", "UTC time the article was last seen unchanged or changed"),
+    "announced_at": ("a.announced_at", "UTC time its sitemap or feed gave it (the newest such date not after it was "
+                     "archived); null when only a listing linked it, and for articles archived before schema 8"),
+    "archived_at": ("a.archived_at", "UTC time the article was written to the archive; archived_at - announced_at "
+                    "is how late it was archived"),
     "run_id": ("a.run_id", "crawl run that fetched the current version (crawl_runs.id)"),
     "extractor": ("a.extractor", "extractor name, version and settings hash"),
     "content_hash": ("a.content_hash", "sha256 of the normalised body words (exact-duplicate key)"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 
 def parse_iso(value: str | None) -> datetime | None:
@@ -24,6 +24,13 @@ def parse_iso(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def recheck_since(days: int) -> str | None:
+    """The first-seen time from which archived articles are fetched again (`--recheck-days`); None for 0."""
+    if days <= 0:
+        return None
+    return (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True, slots=True)  # one per archived URL of the crawled sites: no __dict__ each

@@ -6,10 +6,9 @@ Apart from `archive.known` because it opens the archive (`archive.store`), which
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from archive.known import ArchiveKnownArticles, KnownArticles
+from archive.known import ArchiveKnownArticles, KnownArticles, recheck_since
 from archive.readonly import open_readonly
 from archive.store import Archive
 
@@ -21,9 +20,7 @@ def load_known(
     sites, and a view of their archived URLs; empty without an archive."""
     if not archive_path:
         return KnownArticles()
-    since = None
-    if recheck_days > 0:
-        since = (datetime.now(timezone.utc) - timedelta(days=recheck_days)).isoformat(timespec="seconds")
+    since = recheck_since(recheck_days)
     archive = Archive(archive_path)  # creates or upgrades the archive before the read-only view opens it
     try:
         known = ArchiveKnownArticles(open_readonly(archive_path))

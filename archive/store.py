@@ -263,11 +263,15 @@ class Archive(RunRecords, DiscoveryMemory):
         """Store newer sitemap/feed dates ((canonical URL, ISO date) pairs) for archived articles.
 
         A sitemap often arrives after the feed that led to fetching an article; without this the
-        next run would see the sitemap's date as news and fetch the article again.
+        next run would see the sitemap's date as news and fetch the article again. `announced_at`
+        settles the same way, on the newest date not after the article was archived: what was known
+        when the page arrived depends on which sitemap came first (and, in a cluster, on which node
+        read it), the run's announcements do not, so one machine and a cluster store the same.
         """
         raised = 0
         for canonical_url, iso in announced:
-            row = self.conn.execute("SELECT id, lastmod FROM articles WHERE canonical_url = ?", (canonical_url,)).fetchone()
+            row = self.conn.execute("SELECT id, lastmod, announced_at, archived_at FROM articles WHERE canonical_url = ?",
+                                    (canonical_url,)).fetchone()
             if row is None:
                 continue
             stored, new = parse_iso(row[1]), parse_iso(iso)
@@ -275,6 +279,10 @@ class Archive(RunRecords, DiscoveryMemory):
                 self._write()
                 self.conn.execute("UPDATE articles SET lastmod = ? WHERE id = ?", (iso, row[0]))
                 raised += 1
+            first, archived = parse_iso(row[2]), parse_iso(row[3])
+            if new is not None and archived is not None and new <= archived and (first is None or new > first):
+                self._write()
+                self.conn.execute("UPDATE articles SET announced_at = ? WHERE id = ?", (utc_iso(iso), row[0]))
         return raised
 
     def add_alias(self, url: str, article_id: int, kind: str, seen_at: str) -> bool:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import pickle
 import signal
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from common import (
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from crawler.discovery.catalog import get_site
+from crawler.cluster import wire
 from crawler.cluster.keys import Keys
 from crawler.cluster.redis_server import LocalRedis, connect
 from crawler.cluster.seed import seed
@@ -145,7 +145,8 @@ def writer_throughput(n: int, page_weight_kb: int) -> tuple[float, float]:
                 item.article, item.content_hash = extracted.article, extracted.content_hash
                 item.signature, item.search_text = extracted.signature, extracted.search_text
             page.body = b""
-            client.xadd(keys.stream, {"item": pickle.dumps(item, protocol=5), "node": "bench", "run": 1})
+            # As a node's StreamStage sends it: JSON on the wire (a pickle is set aside unread, never archived).
+            client.xadd(keys.stream, {**wire.stream_fields(item), "node": "bench", "run": 1})
         client.hset(keys.run, mapping=RunState(None, "opening", [sample], started=time.time()).to_redis())
         writer = ClusterWriter(client, keys, Path(tmp) / "archive.db")
         writer.take_lease(wait=1)
@@ -155,7 +156,10 @@ def writer_throughput(n: int, page_weight_kb: int) -> tuple[float, float]:
         while client.xlen(keys.stream):
             writer.consume(">")
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        archived = writer.session.archive.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
         writer.close()
+    if archived != n:  # a figure for entries set aside rather than written would mean nothing
+        raise SystemExit(f"the writer archived {archived} of {n} articles: see {keys.failed} in its log")
     return n / seconds, n / cpu
 
 

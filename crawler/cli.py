@@ -10,8 +10,8 @@ from pathlib import Path
 
 from crawler.errors import UsageError
 from crawler.run.options import (
-    DEFAULT_DB, EXIT_USAGE, at_least, http_url, known_site, non_negative, parse_since, port, positive,
-    resolve_crawl_sites, with_db,
+    DEFAULT_DB, EXIT_USAGE, add_crawl_limits, at_least, http_url, known_site, non_negative, parse_since, port,
+    positive, resolve_crawl_sites, with_db,
 )
 from crawler.run.oserrors import EXIT_STORAGE, StorageFailed
 from crawler.discovery.urlpolicy import check_url as checked_http_url
@@ -63,13 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="crawl a site that is not in the catalog (discovers robots.txt sitemaps)")
     crawl.add_argument("--base-url", type=http_url, help="where a locally served catalog site ({base}) lives")
     crawl.add_argument("--refresh", action="store_true", help="fetch archived articles again (conditional requests)")
-    crawl.add_argument("--recheck-days", type=non_negative, default=0, metavar="N",
-                       help="fetch archived articles first seen in the last N days again (edits, removals)")
     crawl.add_argument("--since", type=parse_since, help="skip entries announced before this date")
-    crawl.add_argument("--max-articles", type=non_negative, default=0, metavar="N",
-                       help="stop requesting articles after N (0: no limit)")
-    crawl.add_argument("--max-pages", type=non_negative, default=0, metavar="N",
-                       help="stop after N responses (0: no limit)")
+    add_crawl_limits(crawl)
     crawl.add_argument("--log-file", help="the full log, rotating (default: beside the archive, ARCHIVE.log)")
     crawl.add_argument("--fail-on-health", action="store_true", help="exit 3 when a site's health is flagged")
     crawl.add_argument("-v", "--verbose", action="store_true", help="the full log on stderr too")

@@ -224,7 +224,7 @@ class NewsSpider(SitemapDiscovery, scrapy.Spider):
         if not announced:
             if self.frontier.has_article(canonical):
                 return  # requested as an article already: that response is extracted
-            if self.max_articles and self.crawler.stats.get_value("requested/articles", 0) >= self.max_articles:
+            if self.past_max_articles(canonical):
                 self.count_once(site, canonical, "skipped/max_articles")
                 return
             self.frontier.claim_article(canonical)
@@ -267,7 +267,7 @@ class NewsSpider(SitemapDiscovery, scrapy.Spider):
             self.count_once(site, canonical, "skipped/known_not_article")
             self.settle(sitemap, False)
             return
-        if self.max_articles and self.crawler.stats.get_value("requested/articles", 0) >= self.max_articles:
+        if self.past_max_articles(canonical):
             self.count_once(site, canonical, "skipped/max_articles")
             return
         if sitemap and not self.admitted(site, sitemap, canonical, url, lastmod):
@@ -287,6 +287,10 @@ class NewsSpider(SitemapDiscovery, scrapy.Spider):
             errback=self.article_failed,
             dont_filter=True,  # the frontier makes it one request per canonical URL, whatever came before
         )
+
+    def past_max_articles(self, canonical: str) -> bool:
+        """Whether the run has requested its `max_articles` already (the cluster counts them in Redis)."""
+        return bool(self.max_articles) and self.crawler.stats.get_value("requested/articles", 0) >= self.max_articles
 
     def note_lastmod(self, canonical: str, lastmod: str | None, when: datetime | None) -> None:
         """Keep the newest sitemap/feed date seen for a URL: it is stored with the article, whichever

@@ -8,7 +8,9 @@ import sys
 
 from crawler.cluster.keys import DEFAULT_PREFIX, EXIT_REDIS
 from crawler.cluster.state import RUN_LEASE
-from crawler.run.options import http_url, non_negative, parse_since, positive, resolve_crawl_sites, seconds, with_db
+from crawler.run.options import (
+    add_crawl_limits, http_url, non_negative, parse_since, positive, resolve_crawl_sites, seconds, with_db,
+)
 
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
@@ -30,6 +32,7 @@ def add_cluster_parser(commands) -> None:
         p.add_argument("--base-url", type=http_url, help="where a locally served catalog site ({base}) lives")
         p.add_argument("--refresh", action="store_true", help="fetch archived articles again")
         p.add_argument("--since", type=parse_since, help="skip entries announced before this date")
+        add_crawl_limits(p)  # the same options as `crawl`, for the run across every node
         p.add_argument("--take-over-after", type=seconds, default=RUN_LEASE, metavar="SECONDS",
                        help=f"take over an open run that made no progress for this long (its writer or nodes "
                             f"died; default {RUN_LEASE:.0f})")
@@ -138,6 +141,10 @@ def report(result, db: str) -> int:
     return result.exit_code()
 
 
+def limits_of(args: argparse.Namespace) -> dict[str, int]:
+    return {"recheck_days": args.recheck_days, "max_articles": args.max_articles, "max_pages": args.max_pages}
+
+
 def cmd_seed(args: argparse.Namespace) -> int:
     from crawler.cluster.seed import seed
 
@@ -145,7 +152,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
     def run() -> int:
         result = seed(resolve(args), args.redis, prefix=args.prefix, refresh=args.refresh, since=args.since,
-                      wait=not args.no_wait, take_over_after=args.take_over_after)
+                      wait=not args.no_wait, take_over_after=args.take_over_after, **limits_of(args))
         if args.no_wait:
             print(f"run {result.run_id} seeded: {result.counts['requests']} discovery requests")
             return 0
@@ -162,7 +169,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     def run() -> int:
         result = run_cluster(resolve(args), args.db, nodes=args.nodes, workers=args.workers, prefix=args.prefix,
                              redis_url=args.redis, settings=settings_from(args),
-                             refresh=args.refresh, since=args.since, take_over_after=args.take_over_after)
+                             refresh=args.refresh, since=args.since, take_over_after=args.take_over_after,
+                             **limits_of(args))
         return report(result, args.db)
 
     return guarded(run)

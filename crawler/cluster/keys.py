@@ -55,6 +55,9 @@ class Keys:
     def run_sitemaps(self, run_id: int | str) -> str:
         return self._("run", str(run_id), "sitemaps")  # hash site -> sitemap files taken this run (the bound)
 
+    def run_budget(self, token: str, what: str) -> str:
+        return self._("run", token, what)  # the run's `articles` set / `pages` count (crawler/cluster/limits.py)
+
     @property
     def writer(self) -> str:
         return self._("writer")  # singleton lease of the one writer
@@ -93,3 +96,12 @@ class Keys:
 
     def known(self, site: str) -> str:
         return self._("known", site)  # hash canonical URL -> archived state, published by the writer
+
+    def shapes(self, site: str) -> str:
+        return self._("shapes", site)  # set of learned article URL shapes, published by the writer
+
+    def not_articles(self, site: str) -> str:
+        return self._("not-articles", site)  # set of canonical URLs found not to be articles, published by the writer
+
+    def recheck(self, site: str) -> str:
+        return self._("recheck", site)  # JSON [[url, canonical URL], ...] to fetch again this run (--recheck-days)

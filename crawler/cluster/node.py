@@ -27,12 +27,9 @@ from crawler.cluster.frontier import FRONTIER_ATTRIBUTE, redis_lost
 from crawler.cluster.keys import DEFAULT_PREFIX, EXIT_REDIS, Keys
 from crawler.cluster import wire
 from crawler.cluster.redis_server import RedisUnavailable, connect
-from crawler.cluster.state import (
-    RedisKnownArticles,
-    RunState,
-    SharedLastmods,
-    current_run,
-)
+from crawler.cluster.limits import PastMaxPages, RunBudget
+from crawler.cluster.memory import RedisKnownArticles
+from crawler.cluster.state import RunState, SharedLastmods, current_run
 from crawler.discovery.frontier import Frontier
 from crawler.items import CrawledArticle
 from archive.known import parse_iso
@@ -54,7 +51,8 @@ def node_settings(redis_url: str, node_id: str, *, prefix: str = DEFAULT_PREFIX,
 
     keys = Keys(prefix)
     base = get_project_settings()
-    middlewares = {**base.getdict("DOWNLOADER_MIDDLEWARES"), "crawler.cluster.lease.HostLeaseMiddleware": 950}
+    middlewares = {**base.getdict("DOWNLOADER_MIDDLEWARES"), "crawler.cluster.lease.HostLeaseMiddleware": 950,
+                   "crawler.cluster.limits.RunPageLimit": 50}  # before robots.txt (100): a dropped page fetches none
     extensions = {**base.getdict("EXTENSIONS"), "crawler.run.shutdown.PromptShutdown": None,
                   "crawler.run.progress.ProgressDisplay": None, "crawler.cluster.node.NodeShutdown": 500,
                   "crawler.cluster.node.NodeTick": 510}
@@ -97,6 +95,8 @@ class ClusterNewsSpider(NewsSpider):
         self.client = client
         self.keys = keys or Keys()
         self.shared_lastmods = SharedLastmods(client, self.keys) if client is not None else None
+        self.budget = RunBudget(client, self.keys) if client is not None else None
+        self.max_pages = 0
         self.run_id: int | None = None
         self.run_token = ""
         self.stopping = False
@@ -119,6 +119,8 @@ class ClusterNewsSpider(NewsSpider):
         """A new run: its sites and options, and none of the previous run's per-URL memory."""
         self.run_id, self.sites, self.refresh, self.since = run.id, run.sites, run.refresh, run.since
         self.run_token = run.token
+        self.max_articles, self.max_pages = run.max_articles, run.max_pages  # bounds of the run, in Redis
+        self.known.load_run([site.name for site in run.sites])  # the shapes learned by earlier runs
         self.frontier = Frontier()
         self.runstate.scheduled.clear()  # the run's per-URL state lives on disk (crawler/run/runstate.py)
         self.frontier.articles = self.runstate.scheduled
@@ -141,6 +143,10 @@ class ClusterNewsSpider(NewsSpider):
         taken, _ = pipe.execute()
         return taken <= self.max_sitemap_files
 
+    def past_max_articles(self, canonical: str) -> bool:
+        """The run's article bound, counted over every node (crawler/cluster/limits.py)."""
+        return not self.budget.take_article(self.run_token, canonical, self.max_articles)
+
     def note_lastmod(self, canonical: str, lastmod: str | None, when: datetime | None) -> None:
         super().note_lastmod(canonical, lastmod, when)
         if when is not None:
@@ -160,6 +166,10 @@ class ClusterNewsSpider(NewsSpider):
         once by the tick: not a warning per request."""
         if failure.check(redis.RedisError):
             logger.debug("%s request not done, Redis is gone: %s", kind, failure.request.url)
+            return
+        if failure.check(PastMaxPages):
+            if site := failure.request.cb_kwargs.get("site"):
+                self.count(site, "skipped/max_pages")
             return
         super().request_failed(failure, kind)
 

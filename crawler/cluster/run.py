@@ -51,10 +51,11 @@ def stop_parts(parts: list[subprocess.Popen], timeout: float = 60) -> None:
 def run_cluster(
     sites: list[Site], db_path: str | Path, *, nodes: int = 3, redis_url: str | None = None, workers: int = 1,
     prefix: str = DEFAULT_PREFIX, settings: dict[str, Any] | None = None, refresh: bool = False,
-    since: datetime | None = None, take_over_after: float = RUN_LEASE,
+    since: datetime | None = None, take_over_after: float = RUN_LEASE, **limits: int,
 ) -> RunResult:
     """Crawl `sites` with `nodes` local nodes into `db_path`; without `redis_url`, on a private redis-server.
 
+    `limits` are the seed's `recheck_days`, `max_articles` and `max_pages`, for the run as a whole.
     Its parts stop with it, so a run it leaves unfinished (a part failed, Ctrl-C) is closed in Redis
     on the way out (its archive row becomes `aborted` at the next run) rather than left to block."""
     token = new_token()
@@ -75,7 +76,7 @@ def run_cluster(
                     raise PartFailed(f"`{' '.join(part.args[2:4])}` exited with {part.returncode} mid-run")
 
         return seed(sites, redis_url, prefix=prefix, refresh=refresh, since=since, while_waiting=check_parts,
-                    take_over_after=take_over_after, token=token)
+                    take_over_after=take_over_after, token=token, **limits)
 
 
 def close_unfinished(redis_url: str, prefix: str, token: str) -> None:

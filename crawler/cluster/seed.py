@@ -12,6 +12,7 @@ import json
 import logging
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 
@@ -22,10 +23,11 @@ from crawler.discovery.catalog import Site
 from crawler.cluster.frontier import CanonicalDupeFilter
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys
 from crawler.cluster.redis_server import connect
-from archive.known import KnownArticles
+from crawler.cluster.memory import RedisKnownArticles, published_rechecks
 from crawler.cluster.state import RUN_LEASE, RunState, current_run, drop_run
 from crawler.cluster.wire import REQUESTS
 from crawler.run.runner import RunResult
+from spiders.news import NewsSpider
 
 logger = logging.getLogger(__name__)
 
@@ -57,17 +59,20 @@ def seed(
     sites: list[Site], redis_url: str, *, prefix: str = DEFAULT_PREFIX, refresh: bool = False,
     since: datetime | None = None, wait: bool = True, writer_timeout: float = 60.0,
     while_waiting: Callable[[], None] | None = None, take_over_after: float = RUN_LEASE, token: str | None = None,
+    recheck_days: int = 0, max_articles: int = 0, max_pages: int = 0,
 ) -> RunResult:
     """Seed one run of `sites`; with `wait`, block until the writer records its end and return it.
 
-    An open run that has not moved for `take_over_after` seconds (its writer or nodes died) is
-    closed and this run opened instead; one that moves makes this seed raise RunBusy."""
+    `recheck_days`, `max_articles` and `max_pages` are `crawl`'s, for the run as a whole. An open run
+    that has not moved for `take_over_after` seconds (its writer or nodes died) is closed and this
+    run opened instead; one that moves makes this seed raise RunBusy."""
     client, keys = connect(redis_url), Keys(prefix)
     run = RunState(id=None, status="opening", sites=sites, refresh=refresh, since=since, started=time.time(),
-                   token=token or new_token())
+                   token=token or new_token(), recheck_days=recheck_days, max_articles=max_articles,
+                   max_pages=max_pages)
     open_run(client, keys, run, take_over_after)
     run.id = wait_for_writer(client, keys, run.token, writer_timeout, while_waiting)
-    pushed = push_discovery(client, keys, sites)
+    pushed = push_discovery(client, keys, sites, recheck=recheck_days > 0)
     client.hset(keys.run, "status", "seeded")
     if not wait:
         return RunResult(run.id, "seeded", {"requests": pushed})
@@ -104,24 +109,48 @@ def wait_for_writer(client: redis.Redis, keys: Keys, token: str, timeout: float,
     return run.id
 
 
-def push_discovery(client: redis.Redis, keys: Keys, sites: list[Site]) -> int:
-    """The spider's own start requests, encoded by scrapy-redis as a node's scheduler would."""
+def push_discovery(client: redis.Redis, keys: Keys, sites: list[Site], recheck: bool = False) -> int:
+    """The spider's own start requests, encoded by scrapy-redis as a node's scheduler would: with
+    `recheck`, first the archived articles the writer published to fetch again (conditionally)."""
     from crawler.cluster.frontier import once_per_run
-    from spiders.news import NewsSpider
 
-    spider = NewsSpider(sites=sites, known=KnownArticles())
+    known = RedisKnownArticles(client, keys)
+    if recheck:
+        known.recheck = {site.name: published_rechecks(client, keys, site.name) for site in sites}
+    spider = SeedSpider(sites=sites, known=known)
     queue = PriorityQueue(server=client, spider=spider, key=keys.frontier, serializer=REQUESTS)
     dupefilter = CanonicalDupeFilter(client, key=keys.seen)
 
     async def collect() -> list:
         return [request async for request in spider.start()]
 
-    pushed = 0
+    pushed, rechecked = 0, []
     for request in asyncio.run(collect()):
+        if request.callback == spider.parse_article:  # a re-check: an article request, not discovery
+            rechecked.append(request.meta["canonical"])
         if (request.dont_filter and not once_per_run(request)) or not dupefilter.request_seen(request):
             queue.push(request)
             pushed += 1
+    pipe = client.pipeline(transaction=True)
+    if rechecked:  # scheduled as articles, as a node's requests are: their newer sitemap dates are kept at the end
+        pipe.sadd(keys.run_scheduled, *rechecked)
+    for key, n in spider.counts.items():  # re-checks requested: in the run's stats, as a node's counts are
+        pipe.hincrby(keys.run_stats, key, n)
+    pipe.execute()
     return pushed
+
+
+class SeedSpider(NewsSpider):
+    """The news spider as the seed runs it, for its start requests only: no crawler, counts kept here."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.counts: Counter = Counter()
+
+    def count(self, site: Site, key: str, *, global_too: bool = False) -> None:
+        self.counts[f"site/{site.name}/{key}"] += 1
+        if global_too:
+            self.counts[key] += 1
 
 
 def wait_for_end(client: redis.Redis, keys: Keys, run: RunState, while_waiting) -> RunResult:

@@ -7,12 +7,11 @@ writer records its end. Each run has a `token` of its own: run ids are per archi
 archive starts at 1 again on a Redis used before), so the run's summary, the nodes' joining and
 a take-over are keyed by the token, never by the id. The writer refreshes `progress_at` while
 the run moves (requests fetched, entries written); a run without progress for its lease
-(`RUN_LEASE`, or the seed's `--take-over-after`) is left by dead parts and a new seed takes it over. Nodes read known articles from hashes the writer publishes, not
-from the SQLite file, which lives on the writer's machine only.
+(`RUN_LEASE`, or the seed's `--take-over-after`) is left by dead parts and a new seed takes it over.
+What the archive knows (articles, discovery memory) nodes read from `crawler.cluster.memory`.
 """
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +22,7 @@ import redis
 from crawler.discovery.catalog import Site
 from crawler.cluster import wire
 from crawler.cluster.keys import Keys
-from archive.known import KnownArticle, KnownArticles, parse_iso
+from archive.known import parse_iso
 
 # KEYS: lastmods hash. ARGV: url, epoch, iso. Keeps the newest announced date of a URL.
 NEWER_LASTMOD = """
@@ -32,7 +31,6 @@ if old and tonumber(string.match(old, '^%S+')) >= tonumber(ARGV[2]) then return 
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ' ' .. ARGV[3])
 return 1
 """
-PUBLISH_CHUNK = 1000
 logger = logging.getLogger(__name__)
 RUN_LEASE = 600.0  # seconds without progress after which an open run counts as abandoned
 
@@ -59,12 +57,16 @@ class RunState:
     token: str = ""  # this run's own name in Redis (ids repeat across archives)
     progress_at: float = 0.0  # time.time() when the writer last saw the run move
     archive: str = ""  # the writer's archive, so a writer on another archive does not resume it
+    recheck_days: int = 0  # `crawl`'s options, for the run as a whole (crawler/cluster/limits.py)
+    max_articles: int = 0
+    max_pages: int = 0
 
     def to_redis(self) -> dict[str, Any]:
         return {
             "id": self.id or "", "status": self.status, "sites": wire.dumps(self.sites),
             "refresh": int(self.refresh), "since": self.since.isoformat() if self.since else "",
             "started": self.started, "token": self.token, "progress_at": self.progress_at or self.started,
+            **{name: getattr(self, name) for name in LIMITS},
         }
 
     def idle_seconds(self, now: float) -> float:
@@ -88,12 +90,22 @@ class RunState:
                 refresh=raw.get(b"refresh") == b"1", since=parse_iso(raw.get(b"since", b"").decode()),
                 started=float(raw.get(b"started", 0) or 0), token=raw.get(b"token", b"").decode(),
                 progress_at=float(raw.get(b"progress_at", 0) or 0), archive=raw.get(b"archive", b"").decode(),
+                **{name: run_limit(raw, name) for name in LIMITS},
             )
         except (UnicodeDecodeError, ValueError) as exc:  # WireError is a ValueError
             raise BadRunState(f"the run hash is not a run this cluster opened: {exc}") from None
 
 
 RUN_STATUSES = frozenset({"opening", "running", "seeded"})
+LIMITS = ("recheck_days", "max_articles", "max_pages")
+
+
+def run_limit(raw: dict[bytes, bytes], name: str) -> int:
+    """One of the run's bounds: a whole number, 0 or more (0, no bound, when absent)."""
+    value = int(raw.get(name.encode(), b"0") or 0)  # ValueError for garbage: a BadRunState
+    if value < 0:
+        raise ValueError(f"{name} must be 0 or more, not {value}")
+    return value
 
 
 def current_run(client: redis.Redis, keys: Keys) -> RunState | None:
@@ -120,54 +132,6 @@ def drop_run(client: redis.Redis, keys: Keys, run: RunState) -> bool:
     client.delete(keys.run_stats, keys.run_tally, keys.run_lastmods, keys.run_scheduled, keys.run_redirects,
                   keys.seen, keys.frontier)
     return True
-
-
-def encode_known(article: KnownArticle) -> str:
-    return json.dumps([article.id, article.fetched_at, article.lastmod, article.etag, article.last_modified])
-
-
-def decode_known(raw: bytes, site: str, url: str) -> KnownArticle | None:
-    """A published known article; None (the URL is fetched as new, logged) for an entry no writer wrote."""
-    try:
-        fields = json.loads(raw)
-        if not (isinstance(fields, list) and len(fields) == 5 and isinstance(fields[0], int)
-                and all(f is None or isinstance(f, str) for f in fields[1:])):
-            raise ValueError("not [id, fetched_at, lastmod, etag, last_modified]")
-        return KnownArticle(*fields)
-    except (UnicodeDecodeError, ValueError) as exc:
-        logger.warning("ignoring the known-article entry of %s %s: %s", site, url[:200], exc)
-        return None
-
-
-def publish_known(client: redis.Redis, keys: Keys, known: KnownArticles) -> int:
-    """Replace the published known articles of each site in `known` with these."""
-    published = 0
-    for site, urls in known.by_site.items():
-        pipe = client.pipeline(transaction=True)
-        pipe.delete(keys.known(site))
-        items = list(urls.items())
-        for start in range(0, len(items), PUBLISH_CHUNK):
-            chunk = {url: encode_known(article) for url, article in items[start:start + PUBLISH_CHUNK]}
-            pipe.hset(keys.known(site), mapping=chunk)
-        pipe.execute()
-        published += len(items)
-    return published
-
-
-class RedisKnownArticles(KnownArticles):
-    """The spider's `known` lookups, answered from what the writer published (one HGET each)."""
-
-    def __init__(self, client: redis.Redis, keys: Keys) -> None:
-        super().__init__()
-        self.client = client
-        self.keys = keys
-
-    def get(self, site: str, canonical_url: str) -> KnownArticle | None:
-        raw = self.client.hget(self.keys.known(site), canonical_url)
-        return decode_known(raw, site, canonical_url) if raw else None
-
-    def __bool__(self) -> bool:
-        return True  # the spider keeps a truthy `known`; the count is in Redis, not here
 
 
 class SharedLastmods:

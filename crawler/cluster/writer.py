@@ -22,6 +22,7 @@ from typing import Any
 
 import redis
 
+from archive.known import recheck_since
 from archive.store import Archive
 from crawler.cluster import wire
 from crawler.cluster.failed import set_aside
@@ -29,7 +30,8 @@ from crawler.run.oserrors import StorageFailed, is_storage_failure, storage_fail
 from crawler.cluster.frontier import requeue
 from crawler.cluster.keys import DEFAULT_PREFIX, Keys
 from crawler.cluster.redis_server import RedisUnavailable, connect
-from crawler.cluster.state import RunState, SharedLastmods, current_run, drop_run, publish_known
+from crawler.cluster.memory import publish_known
+from crawler.cluster.state import RunState, SharedLastmods, current_run, drop_run
 from crawler.run.lock import ArchiveLock
 from crawler.text.neardup import NearDupIndex
 from pipelines.dedup import DedupStage
@@ -256,8 +258,9 @@ class ClusterWriter:
         session.counts, session.fill, self.flushed = Counter(), Counter(), Counter()
         run.id = session.begin_run(SPIDER_NAME)  # marks runs a dead writer left 'running' as aborted
         session.archive.commit()
-        known = session.archive.known_articles([site.name for site in run.sites])
-        published = publish_known(self.client, self.keys, known)
+        names = [site.name for site in run.sites]
+        known = session.archive.known_articles(names, recheck_since(run.recheck_days))
+        published = publish_known(self.client, self.keys, known, names)
         self.client.delete(self.keys.run_stats, self.keys.run_tally, self.keys.run_lastmods,
                            self.keys.run_scheduled, self.keys.run_redirects, self.keys.seen)
         self.stages = RunStages(session, run, self.warc_dir, self.warc_max_bytes)

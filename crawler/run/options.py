@@ -109,6 +109,19 @@ def with_db(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return parser
 
 
+def add_crawl_limits(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The options that bound one run, for `crawl` and `cluster run`/`seed` alike (one wording, one check).
+
+    A cluster applies them to the run, not to each node: its nodes count articles and pages in Redis."""
+    parser.add_argument("--recheck-days", type=non_negative, default=0, metavar="N",
+                        help="fetch archived articles first seen in the last N days again (edits, removals)")
+    parser.add_argument("--max-articles", type=non_negative, default=0, metavar="N",
+                        help="stop requesting articles after N (0: no limit)")
+    parser.add_argument("--max-pages", type=non_negative, default=0, metavar="N",
+                        help="stop after N responses (0: no limit)")
+    return parser
+
+
 def parse_since(value: str) -> datetime:
     from archive.known import parse_iso
 

@@ -38,6 +38,7 @@ SKIP_LABELS = {
     "missing_listing": "listing pages that do not exist",
     "older_than_since": "older than --since",
     "max_articles": "past --max-articles",
+    "max_pages": "past --max-pages",
     "known_not_article": "known not to be articles",
     "distrusted_sitemap": "from a sitemap of non-articles",
     "offsite_redirect": "redirected off the site",

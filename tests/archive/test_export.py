@@ -277,3 +277,29 @@ def test_cli_export_query(tmp_path, ids):
     assert [int(row["id"]) for row in read_csv(out)] == [ids["a2"]]
     bad = run_cli("export", "--db", str(tmp_path / "archive.db"), "--format", "csv", "--query=-بورصة", "--out", str(out))
     assert bad.returncode == 2 and bad.stderr.startswith("error: ") and bad.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_each_format_says_when_an_article_was_announced_and_archived(tmp_path, fmt):
+    db = tmp_path / "timed.db"
+    store = Archive(db)
+    run = store.start_run("news")
+    for n, lastmod in enumerate(["2026-11-20T12:00:00+03:00", None]):  # a sitemap's date, and a listing's link
+        article = Article(url=f"https://aljazeera.example/news/{n}", title=f"خبر {n}", body=BODY_V1)
+        store.insert_article(article, article.url, f"h{n}", FetchInfo("aljazeera", run, "2026-11-20T09:30:00+00:00",
+                                                                       lastmod=lastmod))
+    store.finish_run(run, {"new": 2}, "finished")
+    store.close()
+    conn = open_readonly(db)
+    try:
+        stored = {url: (announced, archived) for url, announced, archived in
+                  conn.execute("SELECT url, announced_at, archived_at FROM articles")}
+        result = export_articles(conn, tmp_path / f"out.{fmt}", fmt)
+    finally:
+        conn.close()
+    exported = {row["url"]: (row["announced_at"] or None, row["archived_at"]) for row in READERS[fmt](result.path)}
+    assert exported == stored
+    assert exported["https://aljazeera.example/news/0"][0] == "2026-11-20T09:00:00+00:00"  # in UTC
+    assert exported["https://aljazeera.example/news/1"][0] is None and all(a for _, a in exported.values())
+    card = json.loads(result.card_path.read_text(encoding="utf-8"))
+    assert "sitemap or feed" in card["columns"]["announced_at"] and "written" in card["columns"]["archived_at"]

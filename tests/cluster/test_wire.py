@@ -104,3 +104,18 @@ def test_a_stream_entry_carries_large_bytes_raw_beside_the_json():
     for broken in ({**fields, b"blobs": b"x"}, {**fields, b"blobs": b"9"}, {b"item": fields[b"item"]}):
         with pytest.raises(WireError):
             from_stream_fields(broken)
+
+
+def test_the_run_hash_carries_the_runs_bounds_and_refuses_what_no_seed_wrote():
+    from crawler.cluster.state import BadRunState, RunState
+
+    run = RunState(id=3, status="seeded", sites=[get_site("aljazeera")], token="t", recheck_days=2, max_articles=5,
+                   max_pages=40)
+    raw = {name.encode(): value if isinstance(value, bytes) else str(value).encode()
+           for name, value in run.to_redis().items()}
+    back = RunState.from_redis(raw)
+    assert (back.recheck_days, back.max_articles, back.max_pages, back.sites) == (2, 5, 40, run.sites)
+    assert RunState.from_redis({k: v for k, v in raw.items() if k != b"max_pages"}).max_pages == 0  # an older seed's
+    for garbage in (b"-1", b"five", b"1e9"):
+        with pytest.raises(BadRunState):
+            RunState.from_redis({**raw, b"max_pages": garbage})
