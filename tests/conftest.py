@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -90,10 +91,30 @@ def screenshot_dir(request, tmp_path_factory) -> Path:
     return folder
 
 
+SCHEDULE = tomllib.loads((ROOT / "tests" / "schedule.toml").read_text(encoding="utf-8"))
+
+
+def pytest_configure(config):
+    """Keep the order `pytest_collection_modifyitems` gives (slowest groups first): xdist would otherwise
+    reorder the groups by their number of tests, which puts hundreds of millisecond tests first."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+def schedule_rank(nodeid: str) -> int:
+    """Where a test's group starts: the position of the first `first` prefix it matches, else after them all."""
+    return next((n for n, prefix in enumerate(SCHEDULE["first"]) if nodeid.startswith(prefix)), len(SCHEDULE["first"]))
+
+
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`make test`, `--dist loadgroup`) a file's tests stay on one worker, so its
     module-scoped fixtures (a crawl, a server) are built once; a test marked `xdist_group(NAME)` goes
-    with every other test of that name instead (e.g. the ones that need the demo's fixed port)."""
+    with every other test of that name instead (e.g. the ones that need the demo's fixed port). The
+    files `split` in tests/schedule.toml give each test its own group, and the groups `first` names
+    start first, so the two workers end together."""
+    split = set(SCHEDULE["split"])
     for item in items:
         if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+            path = item.nodeid.split("::")[0]
+            item.add_marker(pytest.mark.xdist_group(item.nodeid if path in split else path))
+    items.sort(key=lambda item: schedule_rank(item.nodeid))  # stable: the rest keep their order
