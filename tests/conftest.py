@@ -101,7 +101,7 @@ class SharedCrawl:
         return target
 
     def crawl(self, db: Path, *extra: str) -> subprocess.CompletedProcess:
-        """Crawl the shared server again into `db` (a copy)."""
+        """Crawl the shared server again into `db` (a copy, or an archive of its own)."""
         assert Path(db).resolve() != self.db.resolve(), "crawl a copy(), not the shared archive"
         return run_cli("crawl", "sample", "--base-url", self.base_url, "--db", str(db), *extra)
 

@@ -101,15 +101,22 @@ def test_demo_on_a_taken_port_says_so_and_its_rerun_still_fetches_no_article(tmp
     assert re.match(r"run 2 finished \[sample\]: 0 new, 0 updated, 0 duplicates, [1-9]\d* already archived", again.stdout)
 
 
-def test_pool_and_inline_extraction_archive_identical_articles(sample_server, tmp_path):
+@pytest.mark.xdist_group("shared-crawl")  # one worker, one shared crawl (tests/conftest.py)
+def test_pool_and_inline_extraction_archive_identical_articles(shared_crawl, tmp_path):
+    from crawler.extraction.pool import available_cores
+
     columns = ("canonical_url, title, lead, body, authors, published, updated, date_source, section, tags, "
                "language, content_hash, extractor")
+    # The shared crawl ran with the default, one extraction worker per core: a pool on 2 cores or more.
+    pooled = shared_crawl.db
+    if available_cores() < 2:
+        pooled = tmp_path / "workers-2.db"
+        assert shared_crawl.crawl(pooled, "-s", "EXTRACTION_WORKERS=2").returncode == 0
+    inline = tmp_path / "workers-1.db"  # a fresh archive, the same server: the same URLs
+    result = shared_crawl.crawl(inline, "-s", "EXTRACTION_WORKERS=1")
+    assert result.returncode == 0, result.stderr[-3000:]
     archives = {}
-    for workers in ("1", "2"):
-        db = tmp_path / f"workers-{workers}.db"
-        result = run_cli("crawl", "sample", "--base-url", sample_server.base_url, "--db", str(db),
-                         "-s", f"EXTRACTION_WORKERS={workers}")
-        assert result.returncode == 0, result.stderr[-3000:]
+    for workers, db in (("1", inline), ("2", pooled)):
         archives[workers] = (
             rows(db, f"SELECT {columns} FROM articles ORDER BY canonical_url"),
             rows(db, "SELECT a.canonical_url, c.text, c.credit, c.image_url, c.alt FROM captions c "
@@ -117,7 +124,7 @@ def test_pool_and_inline_extraction_archive_identical_articles(sample_server, tm
             rows(db, "SELECT a.canonical_url, s.name, s.canonical FROM sources s "
                      "JOIN articles a ON a.id = s.article_id ORDER BY 1, s.id"),
         )
-    assert len(archives["1"][0]) == len(sample_server.site.expected["archivable_paths"])
+    assert len(archives["1"][0]) == len(shared_crawl.site.expected["archivable_paths"])
     assert archives["1"] == archives["2"]
 
 
