@@ -1,6 +1,7 @@
 """Every benchmark still runs end to end with a tiny --n, so they cannot rot between hand runs.
 
 Only the shape of the output is checked (the last line is `ratio=X.XX target=Y.YY`), never a speed.
+Each one is its own xdist group (tests/schedule.toml), so the fourteen spread over both workers.
 """
 from __future__ import annotations
 
@@ -37,9 +38,9 @@ def run_benchmark(name: str, *args: str) -> list[str]:
         ("reextract_throughput.py", ["--n", "16", "--page-weight-kb", "20"], "our extractor alone"),
         ("crawl_vs_naive.py", ["--n", "12", "--page-weight-kb", "20", "--runs", "1"], "naive run 1"),
         ("crawl_cpu.py", ["--n", "12", "--page-weight-kb", "20", "--transfer-pages", "4"], "worker: extract"),
-        ("frontier_memory.py", ["--n", "400", "--small", "100", "--per-sitemap", "200"], "bytes per extra URL"),
+        ("frontier_memory.py", ["--n", "60", "--small", "20", "--per-sitemap", "20"], "bytes per extra URL"),
         ("search_latency.py", ["--n", "300", "--repeats", "1"], "p95"),
-        ("watch_live.py", ["--seconds", "6", "--publish-every", "1", "--every", "1", "--quiet", "3"],
+        ("watch_live.py", ["--seconds", "3", "--publish-every", "1", "--every", "1", "--quiet", "2"],
          "requests per quiet poll"),
         pytest.param("cluster_scaling.py", ["--n", "12", "--nodes", "1", "--writer-n", "20", "--page-weight-kb", "20"],
                      "writer from a full stream", marks=pytest.mark.skipif(shutil.which("redis-server") is None,

@@ -15,6 +15,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -246,9 +247,45 @@ def wait_for(condition, timeout: float, what: str, process: subprocess.Popen | N
         time.sleep(0.3)
 
 
+ROUND_WITH_NEWS = re.compile(r"watch round \d+ \[sample\]: [1-9]\d* new")
+HEARTBEAT = "watch alive: nothing new in"
+
+
+class OutputLines:
+    """A running watch's stdout, line by line as it comes, so a test can wait for a round's summary or
+    the heartbeat instead of sleeping."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
+        self.reader.start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self.lines.append(line.rstrip("\n"))
+
+    def match(self, pattern: re.Pattern) -> bool:
+        return any(pattern.match(line) for line in list(self.lines))
+
+    def starts(self, prefix: str) -> bool:
+        return any(line.startswith(prefix) for line in list(self.lines))
+
+    def finish(self, process: subprocess.Popen, timeout: float) -> tuple[list[str], str]:
+        """Wait for the exit, then every stdout line and the whole stderr."""
+        process.wait(timeout=timeout)
+        self.reader.join(timeout=30)
+        return self.lines, process.stderr.read()
+
+
+def answered_304_since(requests: list, start: int, paths: set[str]) -> bool:
+    """Whether every one of `paths` has answered 304 among the server's requests from index `start` on."""
+    return paths <= {r.path for r in requests[start:] if r.status == 304}
+
+
 def test_watch_archives_what_is_published_survives_kill_9_polls_cheaply_and_stops_on_sigterm(tmp_path):
     site = SampleSite(seed=7, n_articles=12)
     db = tmp_path / "archive.db"
+    polled = {"/rss.xml", "/sitemap-news.xml"}
     with serve(site) as server, LivePublisher(site, every=2) as live:
         base = server.base_url
         watch = start_watch(server, db)
@@ -260,18 +297,26 @@ def test_watch_archives_what_is_published_survives_kill_9_polls_cheaply_and_stop
             watch.wait(timeout=30)
             killed_at = len(site.live)
             watch = start_watch(server, db, "-s", "WATCH_HEARTBEAT_SECONDS=3")
-            # Articles published while no watch ran and after the restart are archived too.
-            wait_for(lambda: sum(a.path in archived(db, base) for a in site.live) >= killed_at + 3, 120,
-                     "live articles after the restart", watch)
+            output = OutputLines(watch)
+            # Articles published while no watch ran and after the restart are archived too, and a round
+            # after the restarted watch's first archives the newest (on a busy machine the first round
+            # alone can take them all, so wait for that round rather than for a count).
+            wait_for(lambda: sum(a.path in archived(db, base) for a in site.live) >= killed_at + 3
+                     and output.match(ROUND_WITH_NEWS), 120, "live articles in a round after the restart", watch)
             live.paused.set()
             quiet = len(site.live)
             wait_for(lambda: all(a.path in archived(db, base) for a in site.live), 60, "the last articles", watch)
-            time.sleep(3)  # the poll in flight when publishing stopped may still get a 200
-            window_start = time.monotonic()
-            time.sleep(10)
-            window = [r for r in list(server.requests) if r.time >= window_start]
+            # The poll in flight when publishing stopped may still get a 200: the quiet window opens once
+            # both the news sitemap and the feed have answered 304 since.
+            settled = len(server.requests)
+            wait_for(lambda: answered_304_since(server.requests, settled, polled), 60, "a poll answered 304", watch)
+            window_start = len(server.requests)
+            # Two more polls and the heartbeat of a quiet spell (3 s), not a fixed 10 s.
+            wait_for(lambda: sum(r.path == "/rss.xml" for r in server.requests[window_start:]) >= 2
+                     and output.starts(HEARTBEAT), 60, "two quiet polls and the heartbeat", watch)
+            window = list(server.requests)[window_start:]
             watch.send_signal(signal.SIGTERM)
-            out, err = watch.communicate(timeout=90)
+            lines, err = output.finish(watch, timeout=90)
         finally:
             if watch.poll() is None:
                 os.killpg(watch.pid, signal.SIGKILL)
@@ -292,11 +337,11 @@ def test_watch_archives_what_is_published_survives_kill_9_polls_cheaply_and_stop
         db, "SELECT canonical_url, (julianday(archived_at) - julianday(announced_at)) * 86400 FROM articles")
         if url[len(base):] in live_paths]
     assert len(delays) == len(live_paths) and statistics.median(delays) <= 20, delays
-    lines = out.strip().splitlines()
+    lines = [line for line in lines if line.strip()]
     assert lines[0].startswith("watch first round [sample]:") and "new" in lines[0]
     # a round after the first archived the live articles (one or, on a busy machine, several per round)
-    assert any(re.match(r"watch round \d+ \[sample\]: [1-9]\d* new", line) for line in lines), lines
-    assert any(line.startswith("watch alive: nothing new in") for line in lines)  # the quiet spell
+    assert any(ROUND_WITH_NEWS.match(line) for line in lines), lines
+    assert any(line.startswith(HEARTBEAT) for line in lines)  # the quiet spell
     assert lines[-1].startswith("run 2 interrupted [sample]:")
 
 

@@ -16,14 +16,14 @@ def archived_paths(db, base_url):
     return sorted(url[len(base_url):] for (url,) in rows(db, "SELECT canonical_url FROM articles"))
 
 
-def test_crawl_archives_every_article_once(sample_server, crawl_sample):
-    expected = sample_server.site.expected
-    result = crawl_sample()
-    assert result.returncode == 0, result.stderr[-3000:]
-    db, base = crawl_sample.db, sample_server.base_url
+@pytest.mark.xdist_group("shared-crawl")  # one worker, one shared crawl (tests/conftest.py)
+def test_crawl_archives_every_article_once(shared_crawl):
+    expected = shared_crawl.site.expected
+    result = shared_crawl.result  # of a fresh archive, on a fresh site
+    db, base = shared_crawl.db, shared_crawl.base_url
 
     assert archived_paths(db, base) == sorted(expected["archivable_paths"])
-    requested = sample_server.paths_requested()
+    requested = [r.path for r in shared_crawl.requests]
     assert not [p for p in requested if p.startswith("/private/")], "robots.txt disallows /private/"
     assert expected["not_found_path"] in requested
     assert expected["flaky_path"] in archived_paths(db, base)
@@ -47,18 +47,20 @@ def test_crawl_archives_every_article_once(sample_server, crawl_sample):
     assert f"{articles} new" in result.stdout
 
 
-def test_second_run_fetches_no_article_and_adds_nothing(sample_server, crawl_sample):
-    first = crawl_sample()
-    assert first.returncode == 0, first.stderr[-3000:]
-    article_paths = set(sample_server.site.expected["archivable_paths"])
-    first_requests = len(sample_server.requests)
-    (before,) = rows(crawl_sample.db, "SELECT COUNT(*) FROM articles")[0]
+@pytest.mark.xdist_group("shared-crawl")  # one worker, one shared crawl (tests/conftest.py)
+def test_second_run_fetches_no_article_and_adds_nothing(shared_crawl, tmp_path):
+    db = shared_crawl.copy(tmp_path)  # the archive of a first crawl
+    article_paths = set(shared_crawl.site.expected["archivable_paths"])
+    first_requests = len(shared_crawl.server.requests)
+    (before,) = rows(db, "SELECT COUNT(*) FROM articles")[0]
+    assert before == len(article_paths)
 
-    second = crawl_sample()
+    second = shared_crawl.crawl(db)
     assert second.returncode == 0, second.stderr[-3000:]
-    second_paths = sample_server.paths_requested()[first_requests:]
+    second_paths = shared_crawl.server.paths_requested()[first_requests:]
+    assert second_paths, "the second run asked nothing at all"
     assert [p for p in second_paths if p.split("?")[0] in article_paths] == []
-    assert rows(crawl_sample.db, "SELECT COUNT(*) FROM articles")[0][0] == before
+    assert rows(db, "SELECT COUNT(*) FROM articles")[0][0] == before
     assert "0 new" in second.stdout
 
 
@@ -99,15 +101,22 @@ def test_demo_on_a_taken_port_says_so_and_its_rerun_still_fetches_no_article(tmp
     assert re.match(r"run 2 finished \[sample\]: 0 new, 0 updated, 0 duplicates, [1-9]\d* already archived", again.stdout)
 
 
-def test_pool_and_inline_extraction_archive_identical_articles(sample_server, tmp_path):
+@pytest.mark.xdist_group("shared-crawl")  # one worker, one shared crawl (tests/conftest.py)
+def test_pool_and_inline_extraction_archive_identical_articles(shared_crawl, tmp_path):
+    from crawler.extraction.pool import available_cores
+
     columns = ("canonical_url, title, lead, body, authors, published, updated, date_source, section, tags, "
                "language, content_hash, extractor")
+    # The shared crawl ran with the default, one extraction worker per core: a pool on 2 cores or more.
+    pooled = shared_crawl.db
+    if available_cores() < 2:
+        pooled = tmp_path / "workers-2.db"
+        assert shared_crawl.crawl(pooled, "-s", "EXTRACTION_WORKERS=2").returncode == 0
+    inline = tmp_path / "workers-1.db"  # a fresh archive, the same server: the same URLs
+    result = shared_crawl.crawl(inline, "-s", "EXTRACTION_WORKERS=1")
+    assert result.returncode == 0, result.stderr[-3000:]
     archives = {}
-    for workers in ("1", "2"):
-        db = tmp_path / f"workers-{workers}.db"
-        result = run_cli("crawl", "sample", "--base-url", sample_server.base_url, "--db", str(db),
-                         "-s", f"EXTRACTION_WORKERS={workers}")
-        assert result.returncode == 0, result.stderr[-3000:]
+    for workers, db in (("1", inline), ("2", pooled)):
         archives[workers] = (
             rows(db, f"SELECT {columns} FROM articles ORDER BY canonical_url"),
             rows(db, "SELECT a.canonical_url, c.text, c.credit, c.image_url, c.alt FROM captions c "
@@ -115,7 +124,7 @@ def test_pool_and_inline_extraction_archive_identical_articles(sample_server, tm
             rows(db, "SELECT a.canonical_url, s.name, s.canonical FROM sources s "
                      "JOIN articles a ON a.id = s.article_id ORDER BY 1, s.id"),
         )
-    assert len(archives["1"][0]) == len(sample_server.site.expected["archivable_paths"])
+    assert len(archives["1"][0]) == len(shared_crawl.site.expected["archivable_paths"])
     assert archives["1"] == archives["2"]
 
 

@@ -151,18 +151,20 @@ def test_kill_9_mid_crawl_then_rerun_archives_every_article_exactly_once(tmp_pat
     assert statuses == ["aborted", "finished"]  # the killed run is marked by the next run that took the lock
 
 
-def test_refresh_uses_conditional_requests_and_stores_nothing_new(sample_server, crawl_sample):
-    crawl_sample()
-    before = len(sample_server.requests)
-    second = crawl_sample("--refresh")
+@pytest.mark.xdist_group("shared-crawl")  # one worker, one shared crawl (tests/conftest.py)
+def test_refresh_uses_conditional_requests_and_stores_nothing_new(shared_crawl, tmp_path):
+    db = shared_crawl.copy(tmp_path)  # the archive of a first crawl
+    server = shared_crawl.server
+    before = len(server.requests)
+    second = shared_crawl.crawl(db, "--refresh")
     assert second.returncode == 0, second.stderr[-3000:]
-    article_paths = set(sample_server.site.expected["archivable_paths"])
-    refetched = [r for r in sample_server.requests[before:] if r.path in article_paths]
+    article_paths = set(shared_crawl.site.expected["archivable_paths"])
+    refetched = [r for r in server.requests[before:] if r.path in article_paths]
     assert refetched and all(r.status == 304 for r in refetched if r.path not in {
-        sample_server.site.expected["flaky_path"]})
+        shared_crawl.site.expected["flaky_path"]})
     assert all("If-None-Match" in r.headers for r in refetched)
     assert "0 new, 0 updated" in second.stdout
-    assert query(crawl_sample.db, "SELECT MAX(version) FROM articles")[0][0] == 1
+    assert query(db, "SELECT MAX(version) FROM articles")[0][0] == 1
 
 
 def test_recheck_records_removed_and_redirected_articles_without_deleting(sample_server, crawl_sample):

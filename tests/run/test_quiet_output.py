@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from crawler.run.progress import CrawlProgress
 from crawler.run.runner import EXIT_OK
 from tests.conftest import ROOT
@@ -20,11 +22,12 @@ def ok(result):
     return result
 
 
-def test_cron_output_is_one_summary_line_and_the_log_goes_beside_the_archive(crawl_sample):
-    result = ok(crawl_sample())
+@pytest.mark.xdist_group("shared-crawl")  # one worker, one shared crawl (tests/conftest.py)
+def test_cron_output_is_one_summary_line_and_the_log_goes_beside_the_archive(shared_crawl):
+    result = ok(shared_crawl.result)  # a plain `crawl` into a fresh archive, output captured as cron does
     assert result.stderr == ""
     assert SUMMARY.match(result.stdout.strip()) and len(result.stdout.splitlines()) == 1, result.stdout
-    log = (crawl_sample.db.parent / "archive.log").read_text(encoding="utf-8")
+    log = (shared_crawl.db.parent / "archive.log").read_text(encoding="utf-8")
     assert "Scrapy" in log and "started" in log  # Scrapy's banner and stats: in the file, not on the terminal
     assert "'downloader/request_count'" in log
     assert "run 1 finished" in log

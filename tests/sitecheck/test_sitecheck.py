@@ -236,6 +236,7 @@ def test_an_unknown_site_is_a_one_line_usage_error(catalog):
     assert negative.stderr.strip().startswith("error: argument --articles: must be 0 or more, not -1"), negative.stderr
 
 
+@pytest.mark.xdist_group("sitecheck-sample-entry")  # needs neither module fixture: free to run on the other worker
 def test_the_bundled_sample_entry_served_healthy_is_ok(sample_server):
     done = run_cli("sites", "--check", "sample", "--base-url", sample_server.base_url)
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
@@ -363,6 +364,7 @@ def test_one_url_unreachable_among_working_ones_is_judged_as_before():
     assert judged(probe).status != "unreachable"
 
 
+@pytest.mark.xdist_group("sitecheck-refused")  # needs neither module fixture: free to run on the other worker
 def test_sites_check_of_a_site_refusing_connections_says_unreachable_and_writes_nothing_for_it(tmp_path):
     from tests.run.test_cli_errors import free_port
 
