@@ -15,7 +15,9 @@ ARTICLE_TYPES = {
     "opinionnewsarticle", "backgroundnewsarticle", "livebposting", "liveblogposting", "reviewnewsarticle",
 }  # fmt: skip
 # XPath expressions compiled once per process (el.xpath(str) compiles on every call).
-VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]", smart_strings=False)
+# libxml2's HTML parser reads <script> and <style> as raw text, never with child elements: a text node
+# inside one is its direct child, so `parent::` says what `ancestor::` did at one step instead of the depth.
+VISIBLE_TEXT = etree.XPath(".//text()[not(parent::script or parent::style)]", smart_strings=False)
 METAS = etree.XPath("//meta[@content]")
 JSONLD_SCRIPTS = etree.XPath("//script[@type='application/ld+json']")
 CANONICAL_HREFS = etree.XPath("//link[@rel='canonical']/@href", smart_strings=False)
@@ -26,9 +28,8 @@ UNREAD_TAGS = ("script", "style")
 
 def text_of(el) -> str:
     """Visible text of an element (script and style contents left out), whitespace cleaned."""
-    leaf = len(el) == 0 and isinstance(el.tag, str) and el.tag not in UNREAD_TAGS
-    if leaf and next(el.iterancestors(*UNREAD_TAGS), None) is None:
-        return clean_text(el.text or "")  # a leaf: its own text is all the XPath below would find
+    if len(el) == 0 and isinstance(el.tag, str) and el.tag not in UNREAD_TAGS:
+        return clean_text(el.text or "")  # a leaf (never inside a script, see VISIBLE_TEXT): its own text is all
     return clean_text(" ".join(VISIBLE_TEXT(el)))
 
 

@@ -48,6 +48,8 @@ def clean_text(text: str) -> str:
     Tashkeel and letter forms stay as published.
     """
     text = strip_invisible(text).replace("\r\n", "\n").replace("\xa0", " ")
+    if "\n" not in text:  # one paragraph (most calls: links, labels, headings): no split to make
+        return WHITESPACE.sub(" ", text).strip()
     paragraphs = (WHITESPACE.sub(" ", p).strip() for p in re.split(r"\n\s*\n", text))
     return "\n\n".join(p for p in paragraphs if p)
 
