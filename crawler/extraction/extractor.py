@@ -31,7 +31,7 @@ from crawler.extraction.body import (
 from crawler.extraction.bylines import choose_authors, owner_names, pick_byline
 from crawler.extraction.cards import cards_set_aside
 from crawler.extraction.captions import extract_captions
-from crawler.extraction.decoding import check_bytes, decode_html, parse_tree
+from crawler.extraction.decoding import check_bytes, decode_page, parse_tree
 from crawler.extraction.images import absolute
 from crawler.extraction.metadata import (
     language_of,
@@ -100,8 +100,8 @@ def drop_matching(tree, xpaths) -> None:
 
 def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: ExtractionHints) -> Article:
     check_bytes(html, content_type)
-    text = decode_html(html, content_type)
-    tree = parse_tree(text)
+    decoded = decode_page(html, content_type)
+    text, tree = decoded.text, parse_tree(decoded.text, decoded.utf8)
     runs_to_paragraphs(tree)  # `text<br><br>text` read as paragraphs by every step below (dates, captions, body)
     metas, jsonld_objects = read_metas(tree), all_jsonld(tree)
     drop_hidden_blocks(tree)  # nothing a reader never sees feeds captions, bylines, sources or the body
