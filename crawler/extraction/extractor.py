@@ -43,6 +43,7 @@ from crawler.extraction.page import (
     all_jsonld,
     article_jsonld,
     canonical_url,
+    clear_code,
     drop,
     first_meta,
     jsonld_values,
@@ -134,6 +135,7 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     paragraphs = body_from_xpath(tree, hints.body_xpath) if hints.body_xpath else []
     body_source = "site-xpath"
     if not paragraphs:
+        clear_code(tree)  # from here on only text_of (which skips them) and trafilatura (which drops them) read the tree
         paragraphs, body_source = body_from_trafilatura(tree, url), "extractor"
     drop_texts = {normalized(c.text) for c in captions} | {normalized(c.alt) for c in captions if c.alt} | alt_texts
     drop_texts |= {normalized(t) for t in (title, section) if t}  # the section's name stands above the title as a link

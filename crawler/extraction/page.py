@@ -24,6 +24,8 @@ CANONICAL_HREFS = etree.XPath("//link[@rel='canonical']/@href", smart_strings=Fa
 LINKS = etree.XPath("//a[@href]")
 IMAGE_ALTS = etree.XPath(".//img/@alt", smart_strings=False)
 UNREAD_TAGS = ("script", "style")
+# Scripts other than JSON data (JSON-LD, which trafilatura's baseline and forum test read) and styles.
+CODE_BLOCKS = etree.XPath("//script[not(contains(@type, 'json'))] | //style")
 
 
 def text_of(el) -> str:
@@ -37,6 +39,16 @@ def drop(el) -> None:
     """Remove an element but keep its tail text (lxml.html's drop_tree does)."""
     if el.getparent() is not None:
         el.drop_tree()
+
+
+def clear_code(tree) -> int:
+    """Empty the page's scripts and styles once nothing reads them any more (the elements stay, so the
+    markup keeps its shape): trafilatura drops them too, but only after copying the tree four or five
+    times, tens of kB of script each time. The number of blocks emptied."""
+    blocks = CODE_BLOCKS(tree)
+    for block in blocks:
+        block.text = None
+    return len(blocks)
 
 
 def read_metas(tree) -> dict[str, list[str]]:
