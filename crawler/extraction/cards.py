@@ -8,13 +8,14 @@ while those are read and put back after, so the body and the listing-page test s
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from crawler.extraction.page import text_of
+from crawler.extraction.page import TextLengths, text_of
 
 LINKS = etree.XPath("//body//a[@href]")
 MIN_CARDS = 3  # fewer headline links are an "اقرأ أيضا" line, not a block of cards
@@ -72,24 +73,25 @@ def card_blocks(tree, url: str) -> list:
             tally[0] += 1
             tally[1] += chars
     verdicts: dict = {}
+    length = TextLengths().length  # nothing changes the tree meanwhile: each text node is read once
 
     def is_cards(block) -> bool:
         if block not in verdicts:
             count, chars = counts.get(block, (0, 0))
             verdicts[block] = (count >= MIN_CARDS and block.find(".//h1") is None
-                               and (chars >= MIN_LINK_SHARE * len(text_of(block)) or is_card_row(block, counts)))
+                               and (chars >= MIN_LINK_SHARE * length(block) or is_card_row(block, counts, length)))
         return verdicts[block]
 
     return [block for block in counts if is_cards(block) and not (block.getparent() is not None and is_cards(block.getparent()))]
 
 
-def is_card_row(block, counts: dict) -> bool:
+def is_card_row(block, counts: dict, length: Callable = lambda el: len(text_of(el))) -> bool:
     """Repeated short children, nearly each one holding a headline link: a row of cards, however much
     text (a thumbnail caption, a blurb, a byline of that story) stands beside each link."""
-    children = [c for c in block if isinstance(c.tag, str) and text_of(c)]
+    children = [c for c in block if isinstance(c.tag, str) and length(c)]
     with_link = [c for c in children if c in counts or (c.tag == "a" and c.get("href"))]
     return (len(with_link) >= MIN_CARDS and len(with_link) >= CARD_ROW_SHARE * len(children)
-            and all(len(text_of(c)) <= MAX_CARD_CHARS for c in with_link))
+            and all(length(c) <= MAX_CARD_CHARS for c in with_link))
 
 
 @contextmanager
