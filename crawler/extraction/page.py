@@ -44,10 +44,14 @@ Shape = tuple
 
 
 def piece_shape(text: str) -> Shape:
+    if text.isspace():  # indentation between tags, most text nodes of a page
+        return None, text.count("\n")
     text = strip_invisible(text)
     inner = text.strip()
     if not inner:
         return None, text.count("\n")
+    if "\n" not in text:
+        return len(WHITESPACE.sub(" ", inner)), 0, 0
     lead = text[: len(text) - len(text.lstrip())].count("\n")
     trail = text[len(text.rstrip()):].count("\n")
     # clean_text makes each inner whitespace run one space, or "\n\n" where it holds two newlines or more
@@ -78,18 +82,14 @@ class TextLengths:
         return 0 if shape is None or shape[0] is None else shape[0]
 
     def shape(self, el) -> Shape | None:
-        # Children before parents, subtrees already read left alone, without recursion (pages nest deep).
-        stack = [(el, False)]
-        while stack:
-            node, children_done = stack.pop()
-            if node in self.shapes:
-                continue
-            if children_done:
-                self.shapes[node] = self._own_shape(node)
-                continue
-            stack.append((node, True))
-            stack.extend((child, False) for child in node if isinstance(child.tag, str) and child not in self.shapes)
-        return self.shapes[el]
+        shapes = self.shapes
+        if el not in shapes:
+            # Children before parents (reversed document order), subtrees already read skipped, no recursion
+            # (pages nest deep): the first call, on the largest block, reads the whole of it in one pass.
+            pending = [node for node in el.iter() if node not in shapes]
+            for node in reversed(pending):
+                shapes[node] = self._own_shape(node)
+        return shapes[el]
 
     def _own_shape(self, node) -> Shape | None:
         if not isinstance(node.tag, str) or node.tag in UNREAD_TAGS:
