@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from itertools import chain
+from itertools import chain, islice
 from functools import lru_cache
 
 from lxml import etree
@@ -91,8 +91,9 @@ def pick_lead(tree, metas, jsonld, title: str | None, names: list[str]) -> str |
         *[d for d in jsonld_values(jsonld, "description") if isinstance(d, str)],
     ]
     summary_class = class_pattern("leads")
-    summaries = [el for el in WITH_CLASS(tree) if summary_class.search(el.get("class", ""))][:3]
-    for text in chain(candidates, (text_of(el) for el in summaries)):  # text_of only when reached
+    # The first three elements of a lead class, looked for (and read) only when no meta candidate is taken.
+    summaries = islice((el for el in WITH_CLASS(tree) if summary_class.search(el.get("class", ""))), 3)
+    for text in chain(candidates, (text_of(el) for el in summaries)):
         text = clean_text(text)
         if len(text.split()) < 6 or site_like(text, names) or (title and normalized(text) == normalized(title)):
             continue
