@@ -14,7 +14,7 @@ from pathlib import Path
 import trafilatura
 from lxml import etree
 
-from crawler.text.arabic import ARABIC_LETTER
+from crawler.text.arabic import count_arabic_letters
 from crawler.extraction.article import Article, ExtractionHints, NotAnArticle
 from crawler.extraction.attribution import normalized
 from crawler.extraction.body import (
@@ -139,7 +139,7 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
         paragraphs, body_source = body_from_trafilatura(tree, url), "extractor"
     drop_texts = {normalized(c.text) for c in captions} | {normalized(c.alt) for c in captions if c.alt} | alt_texts
     drop_texts |= {normalized(t) for t in (title, section) if t}  # the section's name stands above the title as a link
-    arabic_page = len(ARABIC_LETTER.findall(" ".join(paragraphs))) > 50
+    arabic_page = count_arabic_letters(" ".join(paragraphs)) > 50
     cleaned = clean_paragraphs(paragraphs, drop_texts, arabic_page, names)
     body_length = sum(len(p) for p in cleaned[0])
     if body_length < MIN_BODY_CHARS or largest_dropped > body_length:
