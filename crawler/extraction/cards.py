@@ -52,11 +52,6 @@ def headline_chars(a, page: tuple[str, str]) -> int | None:
     return len(text) if same_site and len(path) > 1 and path != page[1] else None
 
 
-def is_headline_link(a, page: tuple[str, str]) -> bool:
-    """A link whose text reads as a headline and whose address is another page of the same site."""
-    return headline_chars(a, page) is not None
-
-
 def card_blocks(tree, url: str) -> list:
     """The outermost blocks made of MIN_CARDS or more headline links to other articles of the site."""
     parts = urlsplit(url)
@@ -85,9 +80,10 @@ def card_blocks(tree, url: str) -> list:
     return [block for block in counts if is_cards(block) and not (block.getparent() is not None and is_cards(block.getparent()))]
 
 
-def is_card_row(block, counts: dict, length: Callable = lambda el: len(text_of(el))) -> bool:
+def is_card_row(block, counts: dict, length: Callable[..., int]) -> bool:
     """Repeated short children, nearly each one holding a headline link: a row of cards, however much
-    text (a thumbnail caption, a blurb, a byline of that story) stands beside each link."""
+    text (a thumbnail caption, a blurb, a byline of that story) stands beside each link. `length` is
+    the `len(text_of(el))` of card_blocks' TextLengths."""
     children = [c for c in block if isinstance(c.tag, str) and length(c)]
     with_link = [c for c in children if c in counts or (c.tag == "a" and c.get("href"))]
     return (len(with_link) >= MIN_CARDS and len(with_link) >= CARD_ROW_SHARE * len(children)
