@@ -1,4 +1,4 @@
-"""Per-page CPU cost of our extractor vs bare trafilatura.extract, in one process.
+"""Per-page CPU cost of our extractor vs bare trafilatura.bare_extraction, in one process.
 
     python benchmarks/extraction_speed.py [--n 300] [--page-weight-kb 100] [--rounds 3] [--profile OUT.prof]
 
@@ -6,11 +6,11 @@ Pages: the article pages of the sample site (seed 7, padded to ~100 kB, rendered
 `site.respond` as a repeat visit, like the crawl benchmark) plus the real pages in
 tests/fixtures/pages. Each extractor runs over every page once to warm up (imports, rule caches),
 then `--rounds` times; the cheapest round counts (least disturbed by other load). CPU time is
-`time.process_time`. "bare" is `trafilatura.extract(page_bytes)` with default options, as in
-crawl_throughput.py; "ours" is `crawler.extraction.extract(page_bytes, url)`.
+`time.process_time`. "bare" is `trafilatura.bare_extraction(page_bytes, url=url)` with default options
+(what a user's crawler calls on each page); "ours" is `crawler.extraction.extract(page_bytes, url)`.
 
-ratio = bare ms / our ms, target 0.85: the crawl cannot reach 0.85 of bare trafilatura's rate
-(crawl_throughput.py) while its extractor alone is slower than that.
+ratio = our ms / bare ms on the sample pages, target 1.15 (issue #26): every field we give beyond the
+body (captions, sources, authors, dates, section, tags, language) for at most 15 % more CPU.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from common import ROOT, article_pages, machine_line, ratio_line
 from crawler.extraction import NotAnArticle, extract
 from crawler.sample_site import SampleSite
 
-TARGET = 0.85
+TARGET = 1.15
 BASE_URL = "http://127.0.0.1:8000"
 DEV_PAGES = ROOT / "tests" / "fixtures" / "pages"
 DEV_URLS = {  # as in the dev-pages README (URL dates matter to our date fallback)
@@ -46,7 +46,7 @@ def ours(page: Page) -> None:
 
 
 def bare(page: Page) -> None:
-    trafilatura.extract(page[1])
+    trafilatura.bare_extraction(page[1], url=page[0])
 
 
 def cpu_ms_per_page(function: Callable[[Page], None], pages: list[Page], rounds: int) -> float:
@@ -70,7 +70,7 @@ def report(label: str, pages: list[Page], rounds: int) -> tuple[float, float]:
     bare_ms, our_ms = cpu_ms_per_page(bare, pages, rounds), cpu_ms_per_page(ours, pages, rounds)
     size = sum(len(body) for _, body in pages) / len(pages) / 1024
     print(f"{label}: {len(pages)} pages, {size:.0f} kB average: bare {bare_ms:.2f} ms/page, ours {our_ms:.2f} ms/page, "
-          f"bare/ours {bare_ms / our_ms:.2f}")
+          f"ours/bare {our_ms / bare_ms:.2f}")
     return bare_ms, our_ms
 
 
@@ -94,7 +94,7 @@ def main() -> None:
         profiler.runcall(lambda: [ours(page) for page in sample])
         profiler.dump_stats(args.profile)
         print(f"profile of our extractor on the sample pages: {args.profile}")
-    print(ratio_line(bare_ms / our_ms, TARGET))
+    print(ratio_line(our_ms / bare_ms, TARGET))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
@@ -88,29 +89,52 @@ def may_hold_mojibake(data: bytes, encoding: str) -> bool:
     return encoding != "utf-8" or b"\xc3" in data
 
 
+@dataclass(frozen=True)
+class DecodedPage:
+    """A page's text, and its UTF-8 bytes when they are the response's own (None when decoding changed
+    anything): the parser then reads those instead of encoding 100 kB of text back."""
+
+    text: str
+    utf8: bytes | None = None
+
+
+def without_boms(data: bytes) -> bytes:
+    """`data` without the leading UTF-8 byte order marks `str.lstrip("\ufeff")` takes off its text."""
+    while data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    return data
+
+
 def decode_html(data: bytes, content_type: str | None) -> str:
     """Decode page bytes to str, correcting missing or lying charset declarations."""
+    return decode_page(data, content_type).text
+
+
+def decode_page(data: bytes, content_type: str | None) -> DecodedPage:
+    """`decode_html`, keeping the bytes when they are exactly the text's UTF-8."""
     if not data:
-        return ""
+        return DecodedPage("")
     declared = declared_charset(data, content_type)
     if declared and declared.startswith("utf-16"):
-        return data.decode(declared, errors="replace").lstrip("\ufeff")
+        return DecodedPage(data.decode(declared, errors="replace").lstrip("\ufeff"))
     if data.isascii():
-        return data.decode("ascii")
+        return DecodedPage(data.decode("ascii"), data)
     if declared != "utf-8":
         utf8 = strict_utf8(data)
         if utf8 is not None:
             # Valid multi-byte UTF-8 is almost never produced by chance: believe it over any label.
-            return utf8.lstrip("\ufeff")
+            return DecodedPage(utf8.lstrip("\ufeff"), without_boms(data))
     if declared and declared not in FALLBACKS[1:]:
         text = data.decode(declared, errors="replace")
         mojibake = may_hold_mojibake(data, declared) and looks_like_mojibake(text)
         if replacement_share(text) <= MAX_REPLACEMENT_SHARE and not mojibake:
-            return text.lstrip("\ufeff")
+            # utf-8 that decoded without a replacement character is the bytes' exact text
+            exact = declared == "utf-8" and "\ufffd" not in text
+            return DecodedPage(text.lstrip("\ufeff"), without_boms(data) if exact else None)
     # Declared first, so that it wins ties (a French page declared latin-1 stays latin-1).
     names = dict.fromkeys([declared, *FALLBACKS] if declared else FALLBACKS)
     candidates = [data.decode(name, errors="replace") for name in names]
-    return max(candidates, key=arabic_score).lstrip("\ufeff")
+    return DecodedPage(max(candidates, key=arabic_score).lstrip("\ufeff"))
 
 
 BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"\x00\x00\x01\x00", b"OggS", b"ID3")
@@ -140,13 +164,15 @@ def check_bytes(html: bytes, content_type: str | None) -> None:
         raise NotAnArticle("a feed or sitemap (XML), not an article page")
 
 
-def parse_tree(text: str):
-    """Parse once, tolerant of deep nesting and of encoding declarations inside a str."""
+def parse_tree(text: str, utf8: bytes | None = None):
+    """Parse once, tolerant of deep nesting and of encoding declarations inside a str; `utf8`, when given,
+    is `text` encoded (`DecodedPage.utf8`), read as it is."""
     if "<" not in text[:4096] or not MARKUP_START.search(text, 0, 200000):
         raise NotAnArticle("not HTML: no markup found")
-    text = XML_DECLARATION.sub("", text)
+    if utf8 is None or XML_DECLARATION.match(text):
+        utf8 = XML_DECLARATION.sub("", text).encode("utf-8", "replace")
     # Dropping control bytes after encoding equals dropping the characters before: faster on bytes.
-    data = text.encode("utf-8", "replace").translate(None, XML_ILLEGAL_BYTES)
+    data = utf8.translate(None, XML_ILLEGAL_BYTES)
     tree, too_deep = _parse(data)
     if too_deep:
         # libxml2 drops everything below depth 2048 (even with huge_tree): flatten the wrapper runs and parse again.
@@ -156,9 +182,20 @@ def parse_tree(text: str):
     return tree
 
 
+# Every element proxy lxml.html creates goes through HtmlElementClassLookup, a Python `lookup` call that
+# only picks the form-field classes (FormElement, InputElement...) nothing here uses: ~850 calls a page
+# in our passes and as many again in trafilatura's on the same tree. The C default lookup gives every
+# element the plain HtmlElement (all of lxml.html's methods, and what trafilatura accepts as a tree).
+HTML_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity,
+)
+
+
 def _parse(data: bytes):
     """(tree, whether libxml2 hit its nesting limit and dropped the content below it)."""
     parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True)
+    parser.set_element_class_lookup(HTML_CLASSES)
     try:
         tree = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError, etree.XMLSyntaxError) as exc:

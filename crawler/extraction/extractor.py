@@ -14,7 +14,7 @@ from pathlib import Path
 import trafilatura
 from lxml import etree
 
-from crawler.text.arabic import ARABIC_LETTER
+from crawler.text.arabic import count_arabic_letters
 from crawler.extraction.article import Article, ExtractionHints, NotAnArticle
 from crawler.extraction.attribution import normalized
 from crawler.extraction.body import (
@@ -31,7 +31,7 @@ from crawler.extraction.body import (
 from crawler.extraction.bylines import choose_authors, owner_names, pick_byline
 from crawler.extraction.cards import cards_set_aside
 from crawler.extraction.captions import extract_captions
-from crawler.extraction.decoding import check_bytes, decode_html, parse_tree
+from crawler.extraction.decoding import check_bytes, decode_page, parse_tree
 from crawler.extraction.images import absolute
 from crawler.extraction.metadata import (
     language_of,
@@ -43,6 +43,7 @@ from crawler.extraction.page import (
     all_jsonld,
     article_jsonld,
     canonical_url,
+    clear_code,
     drop,
     first_meta,
     jsonld_values,
@@ -100,8 +101,8 @@ def drop_matching(tree, xpaths) -> None:
 
 def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: ExtractionHints) -> Article:
     check_bytes(html, content_type)
-    text = decode_html(html, content_type)
-    tree = parse_tree(text)
+    decoded = decode_page(html, content_type)
+    text, tree = decoded.text, parse_tree(decoded.text, decoded.utf8)
     runs_to_paragraphs(tree)  # `text<br><br>text` read as paragraphs by every step below (dates, captions, body)
     metas, jsonld_objects = read_metas(tree), all_jsonld(tree)
     drop_hidden_blocks(tree)  # nothing a reader never sees feeds captions, bylines, sources or the body
@@ -134,10 +135,11 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     paragraphs = body_from_xpath(tree, hints.body_xpath) if hints.body_xpath else []
     body_source = "site-xpath"
     if not paragraphs:
+        clear_code(tree)  # from here on only text_of (which skips them) and trafilatura (which drops them) read the tree
         paragraphs, body_source = body_from_trafilatura(tree, url), "extractor"
     drop_texts = {normalized(c.text) for c in captions} | {normalized(c.alt) for c in captions if c.alt} | alt_texts
     drop_texts |= {normalized(t) for t in (title, section) if t}  # the section's name stands above the title as a link
-    arabic_page = len(ARABIC_LETTER.findall(" ".join(paragraphs))) > 50
+    arabic_page = count_arabic_letters(" ".join(paragraphs)) > 50
     cleaned = clean_paragraphs(paragraphs, drop_texts, arabic_page, names)
     body_length = sum(len(p) for p in cleaned[0])
     if body_length < MIN_BODY_CHARS or largest_dropped > body_length:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
-from itertools import chain
+import string
+from itertools import chain, islice
 from functools import lru_cache
 
 from lxml import etree
 
-from crawler.text.arabic import ARABIC_LETTER, clean_text
+from crawler.text.arabic import clean_text, count_arabic_letters, letter_counter
 from crawler.extraction.article import ExtractionHints
 from crawler.extraction.attribution import normalized, rules
 from crawler.extraction.page import first_meta, jsonld_values, text_of
@@ -16,10 +17,11 @@ from crawler.extraction.rulebook import habits
 TITLES = etree.XPath("//head/title")
 H1S = etree.XPath("//h1")
 WITH_CLASS = etree.XPath("//*[@class]")
-LATIN_LETTER = re.compile("[A-Za-z]")
-# Letters Persian writes and Arabic does not (پ چ ژ گ, Persian kaf and yeh), against Arabic kaf and yeh.
-PERSIAN_LETTER = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc]")
-ARABIC_KAF_YEH = re.compile("[\u0643\u064a]")
+# Letters Persian writes and Arabic does not (پ چ ژ گ, Persian kaf and yeh), against Arabic kaf and yeh;
+# and Latin letters. Counted over a whole body, so by str.translate rather than a findall list.
+count_persian_letters = letter_counter("\u067e\u0686\u0698\u06af\u06a9\u06cc")
+count_kaf_yeh = letter_counter("\u0643\u064a")
+count_latin_letters = letter_counter(string.ascii_letters)
 ARABIC_SCRIPT_LANGUAGES = ("ar", "fa")
 
 
@@ -91,8 +93,9 @@ def pick_lead(tree, metas, jsonld, title: str | None, names: list[str]) -> str |
         *[d for d in jsonld_values(jsonld, "description") if isinstance(d, str)],
     ]
     summary_class = class_pattern("leads")
-    summaries = [el for el in WITH_CLASS(tree) if summary_class.search(el.get("class", ""))][:3]
-    for text in chain(candidates, (text_of(el) for el in summaries)):  # text_of only when reached
+    # The first three elements of a lead class, looked for (and read) only when no meta candidate is taken.
+    summaries = islice((el for el in WITH_CLASS(tree) if summary_class.search(el.get("class", ""))), 3)
+    for text in chain(candidates, (text_of(el) for el in summaries)):
         text = clean_text(text)
         if len(text.split()) < 6 or site_like(text, names) or (title and normalized(text) == normalized(title)):
             continue
@@ -122,9 +125,9 @@ def language_of(tree, metas, body: str) -> str | None:
     lang = lang.replace("_", "-").split("-")[0].lower()
     if lang and lang not in ARABIC_SCRIPT_LANGUAGES:
         return lang
-    if len(PERSIAN_LETTER.findall(body)) > len(ARABIC_KAF_YEH.findall(body)):
+    if count_persian_letters(body) > count_kaf_yeh(body):
         return "fa"
-    arabic, latin = len(ARABIC_LETTER.findall(body)), len(LATIN_LETTER.findall(body))
+    arabic, latin = count_arabic_letters(body), count_latin_letters(body)
     if arabic and arabic >= latin:
         return "ar"
     return lang or None

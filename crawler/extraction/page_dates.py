@@ -4,8 +4,6 @@ Parsing a date string is `crawler.extraction.dates`; this module decides which o
 """
 from __future__ import annotations
 
-from copy import deepcopy
-
 from lxml import etree
 
 from crawler.extraction.attribution import normalized, normalized_rules
@@ -149,7 +147,8 @@ def fallback_dates(tree, h1, url, raw_text, now, hints) -> tuple[FoundDate | Non
         return from_url, updated, "url"
     if published:
         return published, updated, "text"
-    guessed = trusted_htmldate(deepcopy(tree), raw_text, now=now)
+    # htmldate reads the tree as it is, then prunes its own deep copy (it copies any tree it is handed).
+    guessed = trusted_htmldate(tree, raw_text, now=now)
     if guessed:
         return guessed, updated, "htmldate"
     # Before the headline stands the site's "today" date as often as the article's own.

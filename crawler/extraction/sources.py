@@ -22,7 +22,8 @@ MAX_SOURCE_LINE = 120
 OPENING_PARAGRAPHS = 3
 MIN_OPENING_PARAGRAPH = 80  # shorter lines before it are kickers, labels, timestamps
 
-BODY_TEXT_NODES = etree.XPath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+# parent::, not ancestor::: script and style hold no elements in an lxml.html tree (see page.VISIBLE_TEXT).
+BODY_TEXT_NODES = etree.XPath("//body//text()[not(parent::script or parent::style)]")
 
 
 def find_source_lines(tree) -> tuple[list[Source], list]:
@@ -33,10 +34,11 @@ def find_source_lines(tree) -> tuple[list[Source], list]:
         stripped = node.strip()
         if not stripped or len(stripped) > MAX_SOURCE_LINE:
             continue
-        prefix = starts_with_phrase(normalized(stripped), prefixes)
+        norm = normalized(stripped)
+        prefix = starts_with_phrase(norm, prefixes)
         if not prefix:
             continue
-        label = normalized(stripped).rstrip(" :：") == prefix  # the prefix alone, its colon left to CSS
+        label = norm.rstrip(" :：") == prefix  # the prefix alone, its colon left to CSS
         el = node.getparent()
         while el is not None and len(text := text_of(el)) <= MAX_SOURCE_LINE:
             sources = parse_source_line(with_colon(text, prefix) if label else text)

