@@ -4,8 +4,9 @@ Bare trafilatura drops captions. For each own image the caption is looked for wh
 (the habits of `data/captions.toml`): its figure's `<figcaption>`, the element its
 `aria-describedby` names, an element whose class says caption beside it (before or after, up to
 three levels out), a caption attribute on the image, its enlarging link or its slide, its JSON-LD
-ImageObject, `og:image:alt`, and last an Arabic `alt` that is a sentence and not the title. The credit
-is split off the text (`credits`), or read alone from a copyright element by the image. Captions
+ImageObject, and `og:image:alt`. An img's `alt` or `title` alone is no caption (a reader does not
+see it); it stays `Caption.alt`. The credit is split off the text (`credits`), or read alone from a
+copyright element by the image. Captions
 whose image is not in the markup (scripts load it) come from figcaptions and structured data.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from crawler.text.arabic import ARABIC_SCRIPT, clean_text
+from crawler.text.arabic import clean_text
 from crawler.extraction.article import Caption
 from crawler.extraction.attribution import normalized
 from crawler.extraction.caption_rules import CaptionRules, caption_rules, class_parts
@@ -44,6 +45,7 @@ NOT_A_BLOCK_CAPTION = re.compile(r"https?:|www\.|\d{5,}")  # addresses and story
 MIN_BLOCK_CAPTION_WORDS = 3
 INNER_HEADINGS = etree.XPath("self::h1|self::h2|self::h3|self::h4|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6")  # how far above the image a caption's sibling may sit
 BESIDE_SIBLINGS = 2  # how many siblings on each side are looked at
+SHOWN_ALT_LEVELS = 8  # textless wrappers around an image climbed to find the line printed under it
 MARKUP_TAG = re.compile(r"<[^>]*>")
 SKIPPED_SIBLINGS = ("br", "script", "style", "noscript")
 # Wrappers that only carry the picture (libxml2 even nests <img> inside <source>): not a level out.
@@ -102,7 +104,8 @@ def caption_of(img, ctx: PageContext) -> Caption | None:
     if element is not None:
         ctx.used.append(element)
     if not text:
-        text = attribute_caption(img, ctx) or ctx.structured.caption_for(url, ctx.title) or alt_caption(alt, ctx) or ""
+        # never the img's alt or title alone: a reader does not see them (data/captions.toml)
+        text = attribute_caption(img, ctx) or ctx.structured.caption_for(url, ctx.title) or ""
     if text and credit is None:
         text, credit = split_credit(text, ctx.own_names)
     if credit is None:
@@ -120,6 +123,7 @@ def finders(img, ctx: PageContext):
     yield described_by(img, ctx)
     yield beside(img, ctx, is_caption_element)
     yield block_caption(img, ctx)
+    yield shown_alt(img, ctx)
 
 
 def block_caption(img, ctx: PageContext):
@@ -146,6 +150,30 @@ def block_caption(img, ctx: PageContext):
             return None
         return node
     return None
+
+
+def shown_alt(img, ctx: PageContext):
+    """Whatever the markup: the block right after (or before) the image's own block, when its visible text
+    is the image's alt or title. The attribute alone is no caption; printed under the picture it is one
+    (`<p><img alt="X"></p><p>X</p>`), and the attribute tells that line from the article's next paragraph."""
+    said = {normalized(clean_text(img.get(a) or "")) for a in ("alt", "title")} - {""}
+    if not said:
+        return None
+    node = img
+    for _ in range(SHOWN_ALT_LEVELS):
+        for sibling in (nearest_sibling(node, False), nearest_sibling(node, True)):
+            if sibling is not None and not INNER_IMAGES(sibling) and sibling not in ctx.core \
+                    and normalized(clean_text(sibling.text_content())) in said:
+                return sibling
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html") or parent in ctx.core or clean_text(parent.text_content()):
+            return None  # the image's block holds text of its own: that text is the nearer candidate
+        node = parent
+    return None
+
+
+def nearest_sibling(node, preceding: bool):
+    return next((s for s in node.itersiblings(preceding=preceding) if isinstance(s.tag, str) and s.tag not in SKIPPED_SIBLINGS), None)
 
 
 def figcaption_of(img, ctx: PageContext):
@@ -270,14 +298,6 @@ def attribute_caption(img, ctx: PageContext) -> str | None:
             if value and is_caption_value(value, ctx.title):
                 return value
     return None
-
-
-def alt_caption(alt: str, ctx: PageContext) -> str | None:
-    """An Arabic-script alt that is a sentence (English alt stays Caption.alt)."""
-    min_words = ctx.rules.alt_min_words
-    if min_words is None or not alt or not ARABIC_SCRIPT.search(alt) or len(alt.split()) < min_words:
-        return None
-    return alt if is_caption_value(alt, ctx.title) else None
 
 
 def loose_captions(tree, ctx: PageContext) -> list[Caption]:
