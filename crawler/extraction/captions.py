@@ -19,6 +19,7 @@ from lxml import etree
 from crawler.text.arabic import clean_text
 from crawler.extraction.article import Caption
 from crawler.extraction.attribution import normalized
+from crawler.extraction.caption_lines import credited_line, shown_alt
 from crawler.extraction.caption_rules import CaptionRules, caption_rules, class_parts
 from crawler.extraction.credits import credit_alone, split_credit
 from crawler.extraction.images import (
@@ -45,7 +46,6 @@ NOT_A_BLOCK_CAPTION = re.compile(r"https?:|www\.|\d{5,}")  # addresses and story
 MIN_BLOCK_CAPTION_WORDS = 3
 INNER_HEADINGS = etree.XPath("self::h1|self::h2|self::h3|self::h4|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6")  # how far above the image a caption's sibling may sit
 BESIDE_SIBLINGS = 2  # how many siblings on each side are looked at
-SHOWN_ALT_LEVELS = 8  # textless wrappers around an image climbed to find the line printed under it
 MARKUP_TAG = re.compile(r"<[^>]*>")
 SKIPPED_SIBLINGS = ("br", "script", "style", "noscript")
 # Wrappers that only carry the picture (libxml2 even nests <img> inside <source>): not a level out.
@@ -123,7 +123,8 @@ def finders(img, ctx: PageContext):
     yield described_by(img, ctx)
     yield beside(img, ctx, is_caption_element)
     yield block_caption(img, ctx)
-    yield shown_alt(img, ctx)
+    yield shown_alt(img, ctx.core)  # the markup-independent signals of caption_lines, after every habit
+    yield credited_line(img, ctx.core, ctx.title, ctx.structured.is_summary, ctx.own_names)
 
 
 def block_caption(img, ctx: PageContext):
@@ -150,30 +151,6 @@ def block_caption(img, ctx: PageContext):
             return None
         return node
     return None
-
-
-def shown_alt(img, ctx: PageContext):
-    """Whatever the markup: the block right after (or before) the image's own block, when its visible text
-    is the image's alt or title. The attribute alone is no caption; printed under the picture it is one
-    (`<p><img alt="X"></p><p>X</p>`), and the attribute tells that line from the article's next paragraph."""
-    said = {normalized(clean_text(img.get(a) or "")) for a in ("alt", "title")} - {""}
-    if not said:
-        return None
-    node = img
-    for _ in range(SHOWN_ALT_LEVELS):
-        for sibling in (nearest_sibling(node, False), nearest_sibling(node, True)):
-            if sibling is not None and not INNER_IMAGES(sibling) and sibling not in ctx.core \
-                    and normalized(clean_text(sibling.text_content())) in said:
-                return sibling
-        parent = node.getparent()
-        if parent is None or parent.tag in ("body", "html") or parent in ctx.core or clean_text(parent.text_content()):
-            return None  # the image's block holds text of its own: that text is the nearer candidate
-        node = parent
-    return None
-
-
-def nearest_sibling(node, preceding: bool):
-    return next((s for s in node.itersiblings(preceding=preceding) if isinstance(s.tag, str) and s.tag not in SKIPPED_SIBLINGS), None)
 
 
 def figcaption_of(img, ctx: PageContext):

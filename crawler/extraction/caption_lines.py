@@ -1,0 +1,69 @@
+"""Captions known by where they stand and how they read, whatever the classes (issue #25).
+
+A caption is visible text tied to one image. Class names say so on the markup we studied; renamed,
+the same page still shows the line right under (or over) the picture. Two markup-independent signals
+tie such a line to its image, each enough alone, and neither is a class name:
+
+- the line repeats the image's own alt or title (`<p><img alt="X"></p><p>X</p>`): the attribute alone
+  is no caption, but it tells the printed line from the article's next paragraph;
+- the line is short, no heading nor link list, and ends with a photo credit (`… - وام`, `… (رويترز)`,
+  `… تصوير: فلان`): the shape of a caption, which a paragraph of the article does not have.
+
+The line must stand next to the image's own block: the image, climbed out through wrappers that hold
+no text of their own (so `<div><img></div><div>line</div>` and the same wrapped in bare divs).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from lxml import etree
+
+from crawler.extraction.attribution import normalized
+from crawler.extraction.credits import split_credit
+from crawler.extraction.structured import is_caption_value
+from crawler.text.arabic import clean_text
+
+WRAPPER_LEVELS = 8  # textless wrappers around an image climbed to find the line printed by it
+SKIPPED = ("br", "script", "style", "noscript")
+MAX_LINE_CHARS = 150  # longer is a paragraph (the lead), not a caption
+MIN_LINE_WORDS = 3
+NOT_A_LINE = re.compile(r"https?:|www\.|\d{5,}")  # addresses and story numbers: page chrome
+HAS_IMAGE_OR_HEADING = etree.XPath(".//img|.//amp-img|.//h1|.//h2|.//h3|.//h4|.//h5|.//h6")
+
+
+def lines_by(img, core) -> Iterator:
+    """The nearest element after, then before, the image's own block, at each level out of textless wrappers."""
+    node = img
+    for _ in range(WRAPPER_LEVELS):
+        for preceding in (False, True):
+            sibling = next((s for s in node.itersiblings(preceding=preceding) if isinstance(s.tag, str) and s.tag not in SKIPPED), None)
+            if sibling is not None and sibling not in core and not HAS_IMAGE_OR_HEADING(sibling) and sibling.tag not in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                yield sibling
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html") or parent in core or clean_text(parent.text_content()):
+            return  # the image's block holds text of its own: that text is the nearer candidate
+        node = parent
+
+
+def shown_alt(img, core):
+    """The line by the image that repeats its alt or title."""
+    said = {normalized(clean_text(img.get(a) or "")) for a in ("alt", "title")} - {""}
+    if not said:
+        return None
+    return next((line for line in lines_by(img, core) if normalized(clean_text(line.text_content())) in said), None)
+
+
+def credited_line(img, core, title: str | None, is_summary: Callable[[str], bool], own_names: frozenset[str]):
+    """The short line by the image that ends with a photo credit."""
+    for line in lines_by(img, core):
+        text = clean_text(line.text_content())
+        if not text or len(text) > MAX_LINE_CHARS or len(text.split()) < MIN_LINE_WORDS or NOT_A_LINE.search(text):
+            continue
+        linked = sum(len(clean_text(a.text_content())) for a in line.iter("a") if a.get("href"))
+        if linked * 2 > len(text) or not is_caption_value(text, title) or is_summary(text):
+            continue
+        caption, credit = split_credit(text, own_names)
+        if credit and len(caption.split()) >= MIN_LINE_WORDS - 1:
+            return line
+    return None
