@@ -19,7 +19,7 @@ from lxml import etree
 from crawler.text.arabic import clean_text
 from crawler.extraction.article import Caption
 from crawler.extraction.attribution import normalized
-from crawler.extraction.caption_lines import credited_line, shown_alt
+from crawler.extraction.caption_lines import credit_child, credit_line, credited_line, shown_alt
 from crawler.extraction.caption_rules import CaptionRules, caption_rules, class_parts
 from crawler.extraction.credits import credit_alone, split_credit
 from crawler.extraction.images import (
@@ -103,13 +103,15 @@ def caption_of(img, ctx: PageContext) -> Caption | None:
     text, credit = caption_parts(element, ctx.rules) if element is not None else ("", None)
     if element is not None:
         ctx.used.append(element)
+        if credit is None:
+            text, credit = credit_child(element, text, ctx.own_names) or (text, None)
     if not text:
         # never the img's alt or title alone: a reader does not see them (data/captions.toml)
         text = attribute_caption(img, ctx) or ctx.structured.caption_for(url, ctx.title) or ""
     if text and credit is None:
         text, credit = split_credit(text, ctx.own_names)
     if credit is None:
-        credit = credit_beside(img, ctx) or ctx.structured.credit_for(url)
+        credit = credit_beside(img, ctx) or ctx.structured.credit_for(url) or shown_credit(img, ctx)
     if not text and not credit:
         return None
     if credit is None and alt:
@@ -229,6 +231,15 @@ def credit_beside(img, ctx: PageContext) -> str | None:
     if credit:
         ctx.used.append(element)
     return credit
+
+
+def shown_credit(img, ctx: PageContext) -> str | None:
+    """A credit alone by the image, known by what it says, not its class (caption_lines.credit_line)."""
+    element, credit = credit_line(img, ctx.core, ctx.own_names)
+    if element is not None and element not in ctx.used:
+        ctx.used.append(element)
+        return credit
+    return None
 
 
 def caption_parts(el, rules: CaptionRules) -> tuple[str, str | None]:

@@ -78,3 +78,42 @@ def test_an_alt_alone_is_no_caption_whatever_it_says():
     said = "الحافلة الكهربائية الجديدة أمام محطة المطار في يومها الأول"
     html = page(f'<p><img src="/img/bus.jpg" alt="{said}" title="{said}"></p>')
     assert caption_texts(html) == []
+
+
+CAPTION = "الحافلة الكهربائية الجديدة أمام محطة المطار"
+CREDIT_ALONE = {
+    "agency": ("<div class='q6'>رويترز</div>", "رويترز"),
+    "label-and-name-one-line": ("<p class='q6'><span class='q7'>مصدر الصورة، </span>Getty Images</p>", "Getty Images"),
+    "label-then-name": ("<span class='q7'>مصدر الصورة</span><span class='q6'>EPA</span>", "EPA"),
+    "copyright-sign": ("<div class='q6'>© Ali Hassan</div>", "Ali Hassan"),
+}
+
+
+@pytest.mark.parametrize("variant", [None, "renamed", "wrapped", "unstructured"])
+@pytest.mark.parametrize("form", sorted(CREDIT_ALONE))
+def test_a_credit_alone_by_the_image_is_known_by_what_it_says(form, variant):
+    markup, credit = CREDIT_ALONE[form]
+    html = page(f'<div class="q4"><span class="q8"><img src="/img/bus.jpg" alt="">{markup}</span>'
+                f'<figcaption class="q5">{CAPTION}</figcaption></div>')
+    content_type = None
+    if variant:
+        html, content_type = make_variant(variant, html, None)
+    assert caption_texts(html, content_type) == [(normalize(CAPTION), credit)]
+
+
+def test_a_short_line_by_the_image_that_names_no_credit_is_no_credit():
+    html = page(f'<div class="q4"><span class="q8"><img src="/img/bus.jpg" alt=""><div class="q6">شارك الخبر</div></span>'
+                f'<figcaption class="q5">{CAPTION}</figcaption></div>')
+    assert caption_texts(html) == [(normalize(CAPTION), None)]
+
+
+@pytest.mark.parametrize("variant", [None, "renamed", "wrapped"])
+@pytest.mark.parametrize("credit", ["أرشيفية", "وام", "أخبار المدينة"])
+def test_a_caption_whose_last_inner_element_names_a_credit(credit, variant):
+    html = page(f'<figure><img src="/img/bus.jpg" alt=""><figcaption><span class="q5">{CAPTION}</span> '
+                f'<span class="q6">{credit}</span></figcaption></figure>').replace(
+        b"<title>", '<meta property="og:site_name" content="أخبار المدينة"><title>'.encode())
+    content_type = None
+    if variant:
+        html, content_type = make_variant(variant, html, None)
+    assert caption_texts(html, content_type) == [(normalize(CAPTION), credit)]
