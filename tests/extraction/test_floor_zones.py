@@ -186,3 +186,13 @@ def test_a_crawl_of_a_site_built_of_br_runs_archives_its_articles(tmp_path):
     for _, body, body_source, published, zone_source in rows:
         assert body.count("\n\n") >= 4 and body_source == "extractor"
         assert len(published) == 19 and zone_source == "unknown"  # a day with no zone: no offset invented
+
+
+def test_the_floor_counts_the_words_our_body_shares_with_it_not_only_its_length():
+    from crawler.extraction.body import clearly_shorter
+    article = ["أعلنت الوزارة اليوم افتتاح خط جديد للحافلات الكهربائية في العاصمة", "وقال الوزير إن الخط يخدم آلاف الركاب"]
+    masthead = ["الإشراف العام فلان الفلاني رئيس التحرير علان العلاني مدير التحرير فلان"]
+    assert not clearly_shorter(article, article)
+    assert not clearly_shorter(article + masthead, article)  # ours is the longer one: nothing to take from the floor
+    assert clearly_shorter(masthead + article[1:], article + ["وأضاف أن المرحلة الثانية تبدأ العام المقبل"])
+    assert not clearly_shorter(article, article + ["تصوير"])  # one word short is not clearly less
