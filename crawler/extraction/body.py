@@ -9,6 +9,7 @@ extractor keeps it when our body is clearly shorter, and says so in `Article.bod
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import trafilatura
 from lxml import etree
@@ -226,8 +227,23 @@ def word_count(paragraphs: list[str]) -> int:
 
 
 def clearly_shorter(ours: list[str], floor: list[str]) -> bool:
-    """Our body keeps less than FLOOR_SHARE of the floor's words."""
-    return word_count(ours) < FLOOR_SHARE * word_count(floor)
+    """Our body keeps less than FLOOR_SHARE of the floor's words: counted as words of the floor that our
+    body holds too (so a body as long as the floor's but made of other lines, a masthead, still loses),
+    and only when the floor is the longer one (its extra words are text we do not have)."""
+    if word_count(ours) >= word_count(floor):
+        return False
+    return covered_words(ours, floor) < FLOOR_SHARE * word_count(floor)
+
+
+def covered_words(ours: list[str], floor: list[str]) -> int:
+    """How many of the floor's words (with repeats) our body holds."""
+    have = Counter(normalized(w) for p in ours for w in p.split())
+    covered = 0
+    for word in (normalized(w) for p in floor for w in p.split()):
+        if have[word] > 0:
+            have[word] -= 1
+            covered += 1
+    return covered
 
 
 def drop_bare_image_wrappers(tree) -> None:

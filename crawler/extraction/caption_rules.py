@@ -28,7 +28,6 @@ class CaptionRules:
     jsonld_keys: tuple[str, ...]
     jsonld_credit_keys: tuple[str, ...]
     og_alt_metas: tuple[str, ...]
-    alt_min_words: int | None
     foreign_class: re.Pattern
     foreign_tags: frozenset[str]
     chrome_words: re.Pattern
@@ -66,7 +65,6 @@ def _compiled(in_force: tuple[Habit, ...]) -> CaptionRules:
     def gather(kind: str, key: str) -> list:
         return [value for h in of(kind) for value in h.get(key, [])]
 
-    alt = of("alt-sentence")
     chrome = of("chrome-image")
     return CaptionRules(
         caption_tags=frozenset(gather("caption-element", "tags")),
@@ -78,7 +76,6 @@ def _compiled(in_force: tuple[Habit, ...]) -> CaptionRules:
         jsonld_keys=tuple(dict.fromkeys(gather("json-ld-image", "keys"))),
         jsonld_credit_keys=tuple(dict.fromkeys(gather("json-ld-image", "credit_keys"))),
         og_alt_metas=tuple(dict.fromkeys(gather("og-image-alt", "metas"))),
-        alt_min_words=min((h["min_words"] for h in alt), default=None),
         foreign_class=words_pattern(gather("foreign-container", "class_words")),
         foreign_tags=frozenset(gather("foreign-container", "tags")),
         chrome_words=words_pattern(gather("chrome-image", "words")),

@@ -4,8 +4,9 @@ Bare trafilatura drops captions. For each own image the caption is looked for wh
 (the habits of `data/captions.toml`): its figure's `<figcaption>`, the element its
 `aria-describedby` names, an element whose class says caption beside it (before or after, up to
 three levels out), a caption attribute on the image, its enlarging link or its slide, its JSON-LD
-ImageObject, `og:image:alt`, and last an Arabic `alt` that is a sentence and not the title. The credit
-is split off the text (`credits`), or read alone from a copyright element by the image. Captions
+ImageObject, and `og:image:alt`. An img's `alt` or `title` alone is no caption (a reader does not
+see it); it stays `Caption.alt`. The credit is split off the text (`credits`), or read alone from a
+copyright element by the image. Captions
 whose image is not in the markup (scripts load it) come from figcaptions and structured data.
 """
 from __future__ import annotations
@@ -15,9 +16,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from crawler.text.arabic import ARABIC_SCRIPT, clean_text
+from crawler.text.arabic import clean_text
 from crawler.extraction.article import Caption
 from crawler.extraction.attribution import normalized
+from crawler.extraction.caption_lines import credit_child, credit_line, credited_line, shown_alt
 from crawler.extraction.caption_rules import CaptionRules, caption_rules, class_parts
 from crawler.extraction.credits import credit_alone, split_credit
 from crawler.extraction.images import (
@@ -101,12 +103,15 @@ def caption_of(img, ctx: PageContext) -> Caption | None:
     text, credit = caption_parts(element, ctx.rules) if element is not None else ("", None)
     if element is not None:
         ctx.used.append(element)
+        if credit is None:
+            text, credit = credit_child(element, text, ctx.own_names) or (text, None)
     if not text:
-        text = attribute_caption(img, ctx) or ctx.structured.caption_for(url, ctx.title) or alt_caption(alt, ctx) or ""
+        # never the img's alt or title alone: a reader does not see them (data/captions.toml)
+        text = attribute_caption(img, ctx) or ctx.structured.caption_for(url, ctx.title) or ""
     if text and credit is None:
         text, credit = split_credit(text, ctx.own_names)
     if credit is None:
-        credit = credit_beside(img, ctx) or ctx.structured.credit_for(url)
+        credit = credit_beside(img, ctx) or ctx.structured.credit_for(url) or shown_credit(img, ctx)
     if not text and not credit:
         return None
     if credit is None and alt:
@@ -120,6 +125,8 @@ def finders(img, ctx: PageContext):
     yield described_by(img, ctx)
     yield beside(img, ctx, is_caption_element)
     yield block_caption(img, ctx)
+    yield shown_alt(img, ctx.core)  # the markup-independent signals of caption_lines, after every habit
+    yield credited_line(img, ctx.core, ctx.title, ctx.structured.is_summary, ctx.own_names)
 
 
 def block_caption(img, ctx: PageContext):
@@ -226,6 +233,15 @@ def credit_beside(img, ctx: PageContext) -> str | None:
     return credit
 
 
+def shown_credit(img, ctx: PageContext) -> str | None:
+    """A credit alone by the image, known by what it says, not its class (caption_lines.credit_line)."""
+    element, credit = credit_line(img, ctx.core, ctx.own_names)
+    if element is not None and element not in ctx.used:
+        ctx.used.append(element)
+        return credit
+    return None
+
+
 def caption_parts(el, rules: CaptionRules) -> tuple[str, str | None]:
     """Visible text without screen-reader labels (`Image caption`, `مصدر الصورة`), and the credit of a
     copyright element nested in it (`<figcaption>… <span class="credit">رويترز</span>`). Walked without
@@ -270,14 +286,6 @@ def attribute_caption(img, ctx: PageContext) -> str | None:
             if value and is_caption_value(value, ctx.title):
                 return value
     return None
-
-
-def alt_caption(alt: str, ctx: PageContext) -> str | None:
-    """An Arabic-script alt that is a sentence (English alt stays Caption.alt)."""
-    min_words = ctx.rules.alt_min_words
-    if min_words is None or not alt or not ARABIC_SCRIPT.search(alt) or len(alt.split()) < min_words:
-        return None
-    return alt if is_caption_value(alt, ctx.title) else None
 
 
 def loose_captions(tree, ctx: PageContext) -> list[Caption]:

@@ -17,6 +17,7 @@ from lxml import etree
 from crawler.text.arabic import count_arabic_letters
 from crawler.extraction.article import Article, ExtractionHints, NotAnArticle
 from crawler.extraction.attribution import normalized
+from crawler.extraction.body_span import article_stretch, page_text
 from crawler.extraction.body import (
     TRAFILATURA_OPTIONS,
     body_from_trafilatura,
@@ -131,6 +132,7 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
     alt_texts = {normalized(a) for a in ALL_IMAGE_ALTS(tree) if a.strip()}
     for el in caption_elements + source_elements:
         drop(el)
+    page = page_text(tree)  # before the body finder, which prunes the tree
     largest_dropped = remove_boilerplate_blocks(tree)
     paragraphs = body_from_xpath(tree, hints.body_xpath) if hints.body_xpath else []
     body_source = "site-xpath"
@@ -149,6 +151,7 @@ def _extract(html: bytes, url: str, *, fetched_at, content_type, hints: Extracti
         if clearly_shorter(cleaned[0], floor[0]):
             cleaned, body_source = floor, floor_source
     paragraphs, body_sources, byline_texts = cleaned
+    paragraphs = article_stretch(page, paragraphs)  # no masthead or footer line standing far from the article
     body = "\n\n".join(paragraphs)
 
     has_article_markup = bool(jsonld) or first_meta(metas, "og:type") == "article" or published is not None and date_source in ("json-ld", "meta")

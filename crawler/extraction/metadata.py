@@ -7,13 +7,15 @@ from itertools import chain, islice
 from functools import lru_cache
 
 from lxml import etree
+from trafilatura.metadata import extract_title as trafilatura_title
 
 from crawler.text.arabic import clean_text, count_arabic_letters, letter_counter
 from crawler.extraction.article import ExtractionHints
-from crawler.extraction.attribution import normalized, rules
+from crawler.extraction.attribution import normalized, rules, starts_with_phrase
 from crawler.extraction.page import first_meta, jsonld_values, text_of
 from crawler.extraction.rulebook import habits
 
+MAX_TITLE_WORDS = 60
 TITLES = etree.XPath("//head/title")
 H1S = etree.XPath("//h1")
 WITH_CLASS = etree.XPath("//*[@class]")
@@ -77,12 +79,27 @@ def pick_title(tree, metas, jsonld, names: list[str], hints) -> tuple[str | None
         key = normalized(text_of(h1))
         if any(key and key in t for t in raw_norm):
             return text_of(h1), h1
-    cleaned = [strip_site_name(t, names, hints) for t in raw]
+    cleaned = [c for c in (strip_site_name(t, names, hints) for t in raw) if c]
     if cleaned:
         return cleaned[0], (h1s[0] if h1s else None)
     if h1s:
         return text_of(h1s[0]), h1s[0]
-    return None, None
+    return title_floor(tree, names), None
+
+
+def title_floor(tree, names: list[str]) -> str | None:
+    """The floor (issue #25): when the page names no title we read, trafilatura's title (a lone one-word <h1>,
+    a `post-title`/`entry-title` block, the first <h2>), unless it is the site's own name, a block heading
+    or no title's size."""
+    try:
+        title = clean_text(trafilatura_title(tree) or "")
+    except Exception:  # trafilatura raises many error types on odd pages: no title then, as before
+        return None
+    if not title or len(title.split()) > MAX_TITLE_WORDS or site_like(title, names):
+        return None
+    if starts_with_phrase(normalized(title), rules()["boilerplate_starts"]):
+        return None  # `الأكثر قراءة`, `اقرأ أيضا`: a block's heading, not the article's
+    return title
 
 
 def pick_lead(tree, metas, jsonld, title: str | None, names: list[str]) -> str | None:

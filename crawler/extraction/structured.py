@@ -25,6 +25,7 @@ OWNER_TYPES = {"Person", "Organization", "NewsMediaOrganization", "Corporation",
 IMAGE_KEYS = ("image", "associatedMedia", "primaryImageOfPage", "thumbnail")
 MAX_CAPTION_CHARS = 600
 MIN_SENTENCE_WORDS = 3
+OG_ALT_MIN_WORDS = 6  # a label of a few words names the picture, it does not caption it
 TITLE_OVERLAP = 0.7  # share of a value's words found in the title beyond which it repeats the title
 FILE_NAME = re.compile(r"^[\w.-]+$|\.(?:jpe?g|png|gif|webp)\b", re.I)
 
@@ -128,8 +129,7 @@ class StructuredImages:
         return entry["credit"] if entry is not None else None
 
     def og_sentence(self, title: str | None) -> bool:
-        min_words = self.rules.alt_min_words or MIN_SENTENCE_WORDS + 1
-        return bool(self.og_alt and self.og_image) and self.describes_image(self.og_alt, title, min_words)
+        return bool(self.og_alt and self.og_image) and self.describes_image(self.og_alt, title, OG_ALT_MIN_WORDS)
 
     def leftovers(self, title: str | None, shown: set[str | None], own_names: frozenset[str] = frozenset()) -> list[Caption]:
         """Structured captions of images the markup does not show (a script draws the lead image);

@@ -89,16 +89,27 @@ def test_related_cards_whose_img_title_is_a_headline_give_no_caption():
 
 
 def test_caption_class_after_the_image_wins_over_an_alt_repeating_the_title():
-    lead, inline = captions_of("eg-youm7--health-minister")
+    (lead,) = captions_of("eg-youm7--health-minister")
     assert lead.text.startswith("الدكتورة هالة زايد")  # span.img-desc, not the alt (= headline)
-    assert inline.text == "الوزيرة تستمع إلى شكاوى المرضى في قسم الاستقبال"  # an Arabic alt sentence
-    assert inline.alt is None  # the alt became the caption
-    # (the app-promotion image below the article, with a sentence for its alt, gives none: two captions only)
+    # The in-body image's Arabic alt sentence is shown nowhere: no caption (issue #25, alt alone is none);
+    # the app-promotion image below the article, with a sentence for its alt, gives none either.
+
+
+def test_an_alt_sentence_alone_is_no_caption_but_the_same_words_printed_under_the_image_are():
+    gold = gold_of("eg-youm7--health-minister")
+    html = (TESTS_DIR / gold["file"]).read_text(encoding="utf-8")
+    shown = "الوزيرة تستمع إلى شكاوى المرضى في قسم الاستقبال"
+    at = html.index(shown)
+    end = html.index("</p>", at) + len("</p>")
+    html = html[:end] + f'<p style="text-align: center;">{shown}</p>' + html[end:]  # the Youm7 habit: a centred line
+    article = extract(html.encode("utf-8"), gold["url"], fetched_at=FETCHED)
+    assert [c.text for c in article.captions][1:] == [shown]
+    assert shown not in article.body  # the printed line is the caption, not a paragraph of the article
 
 
 def test_caption_class_before_the_image_and_photographer_credit_alone():
     lead, inline = captions_of("sa-okaz--riyadh-season")
-    assert (lead.text, lead.credit) == ("زوار يتجولون في منطقة بوليفارد رياض سيتي مساء أمس", "عبدالله الحربي")
+    assert (lead.text, lead.credit) == ("", "عبدالله الحربي")  # the alt sentence is not shown: the credit alone is
     assert inline.text.startswith("عروض الألعاب النارية") and inline.image_url.endswith("2041190.jpg")
 
 
@@ -110,16 +121,15 @@ def test_an_alt_label_of_a_few_words_is_no_caption():
     assert (lead.text, lead.credit) == ("", "عبدالله الحربي")  # the credit alone is left
 
 
-def test_lightbox_data_caption_and_title_attributes_of_slider_links():
-    featured, first, second = captions_of("wp-jannah--baghdad-book-fair")
+def test_lightbox_data_caption_is_a_caption_but_a_link_title_is_not():
+    featured, first = captions_of("wp-jannah--baghdad-book-fair")
     assert (featured.text, featured.credit) == ("زوار يتجولون بين أجنحة دور النشر في اليوم الأول للمعرض", "واع")
     assert first.text.startswith("أطفال في جناح") and first.image_url.endswith("fair-children-780x470.jpg")
-    assert second.text.startswith("الروائي أحمد سعداوي") and second.image_url.endswith("fair-signing-780x470.jpg")
+    # the second slide's words are only its link's title (a tooltip): no caption
 
 
-def test_img_title_attribute_and_drupal_caption_filter():
-    field_image, inline = captions_of("drupal--rabat-tramway")
-    assert field_image.text == "عربة ترامواي تعبر قنطرة الحسن الثاني بين الرباط وسلا" and field_image.alt == "tram"
+def test_img_title_attribute_is_no_caption_but_drupal_caption_filter_is():
+    (inline,) = captions_of("drupal--rabat-tramway")  # the field image's title attribute is a tooltip: no caption
     assert inline.text == "عمال يضعون السكك الحديدية في شارع محمد السادس"
 
 

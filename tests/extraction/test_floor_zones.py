@@ -186,3 +186,32 @@ def test_a_crawl_of_a_site_built_of_br_runs_archives_its_articles(tmp_path):
     for _, body, body_source, published, zone_source in rows:
         assert body.count("\n\n") >= 4 and body_source == "extractor"
         assert len(published) == 19 and zone_source == "unknown"  # a day with no zone: no offset invented
+
+
+def test_the_floor_counts_the_words_our_body_shares_with_it_not_only_its_length():
+    from crawler.extraction.body import clearly_shorter
+    article = ["أعلنت الوزارة اليوم افتتاح خط جديد للحافلات الكهربائية في العاصمة", "وقال الوزير إن الخط يخدم آلاف الركاب"]
+    masthead = ["الإشراف العام فلان الفلاني رئيس التحرير علان العلاني مدير التحرير فلان"]
+    assert not clearly_shorter(article, article)
+    assert not clearly_shorter(article + masthead, article)  # ours is the longer one: nothing to take from the floor
+    assert clearly_shorter(masthead + article[1:], article + ["وأضاف أن المرحلة الثانية تبدأ العام المقبل"])
+    assert not clearly_shorter(article, article + ["تصوير"])  # one word short is not clearly less
+
+
+TITLELESS = """<html lang="ar"><head><meta charset="utf-8"></head><body>{heading}<div>
+<p>أعلنت وزارة النقل اليوم افتتاح خط جديد للحافلات الكهربائية يربط وسط المدينة بالمطار الدولي في العاصمة.</p>
+<p>وقال الوزير في مؤتمر صحفي إن الخط سيخدم آلاف الركاب يوميا ويخفض الازدحام في الشوارع الرئيسية للمدينة.</p>
+<p>وأضاف أن المرحلة الثانية من المشروع ستبدأ العام المقبل وتشمل الأحياء الشرقية والجنوبية للمدينة كلها.</p>
+</div></body></html>"""
+
+
+@pytest.mark.parametrize("heading, title", [
+    ("<h1>كورونا</h1>", "كورونا"),  # one word: no <h1> we read as a title, trafilatura's is
+    ('<div class="entry-title">افتتاح خط الحافلات الكهربائية</div>', "افتتاح خط الحافلات الكهربائية"),
+    ("<h2>الأكثر قراءة</h2>", None),  # a block's heading is no title: still none
+    ("", None),
+])
+def test_a_title_floor_where_we_read_none(heading, title):
+    article = extract(TITLELESS.format(heading=heading).encode(), "https://news.example/2024/05/01/bus.html",
+                      fetched_at=datetime(2024, 6, 1, tzinfo=timezone.utc))
+    assert article.title == title

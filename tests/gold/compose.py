@@ -125,9 +125,14 @@ def gold_for(a: dict) -> dict:
     in_text = " ".join(a["paras"])  # a caption that repeats a phrase of the article (a name) is no boilerplate to exclude
     exclude += [i["text"] for i in all_images(a) if i.get("text") and not i.get("alt_only") and i["text"] not in in_text][:2]
     exclude += a.get("exclude", []) + [NAV[a["family"]]]
+    # A caption is text a reader sees by the image: an image whose words are only in its alt/title
+    # attributes (`alt_only`) has none; the gold names it under `not_captions` with the reason.
     captions = [
-        {"text": i.get("text"), "credit": i.get("credit")} for i in all_images(a) if i.get("text") or i.get("credit")
+        {"text": i.get("text"), "credit": i.get("credit")} for i in all_images(a)
+        if (i.get("text") or i.get("credit")) and not i.get("alt_only")
     ]
+    not_captions = [{"text": i["text"], "why": "only in the img's alt and title attributes: not shown to a reader"}
+                    for i in all_images(a) if i.get("alt_only") and i.get("text")]
     gold = {
         "file": f"gold/pages/{a['family']}--g-{a['slug']}.html",
         "url": a["url"],
@@ -142,6 +147,8 @@ def gold_for(a: dict) -> dict:
         "sources": a.get("sources", []),
         "authors": a.get("authors", []),
     }
+    if not_captions:
+        gold["not_captions"] = not_captions
     if a.get("content_type"):
         gold["content_type"] = a["content_type"]
     if a.get("notes"):

@@ -204,7 +204,7 @@ A.append(dict(
     related=["الزمالك يعلن قائمة الفريق لمواجهة بيراميدز", "موعد مباراة منتخب مصر الودية", "اتحاد الكرة يحدد موعد انطلاق الموسم الجديد"],
     most_read=["سعر الدولار اليوم في البنوك", "نتيجة الثانوية الأزهرية", "حالة الطقس غدا الثلاثاء"],
     tags=["الأهلي", "دوري أبطال أفريقيا", "الوداد"], tagline="جميع الحقوق محفوظة لليوم السابع", sources=[],
-    notes="Youm7: lead .img-cont > img + span.img-caption; an in-body image whose alt/title is a real sentence and the only caption; an inline «اقرأ أيضا..» link inside #articleBody; byline «كتب محمد سعيد».",
+    notes="Youm7: lead .img-cont > img + span.img-caption; an in-body image whose alt/title is a real sentence but shows no caption (so it has none: `not_captions`); an inline «اقرأ أيضا..» link inside #articleBody; byline «كتب محمد سعيد».",
 ))
 A.append(dict(
     family="eg-youm7", slug="train-accident", site="اليوم السابع", host="www.youm7-example.com", id=6200451,
