@@ -209,6 +209,7 @@ TITLELESS = """<html lang="ar"><head><meta charset="utf-8"></head><body>{heading
     ("<h1>كورونا</h1>", "كورونا"),  # one word: no <h1> we read as a title, trafilatura's is
     ('<div class="entry-title">افتتاح خط الحافلات الكهربائية</div>', "افتتاح خط الحافلات الكهربائية"),
     ("<h2>الأكثر قراءة</h2>", None),  # a block's heading is no title: still none
+    ("<h2>آخر الأخبار</h2>", None),
     ("", None),
 ])
 def test_a_title_floor_where_we_read_none(heading, title):
