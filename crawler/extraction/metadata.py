@@ -97,7 +97,8 @@ def title_floor(tree, names: list[str]) -> str | None:
         return None
     if not title or len(title.split()) > MAX_TITLE_WORDS or site_like(title, names):
         return None
-    if starts_with_phrase(normalized(title), rules()["boilerplate_starts"]):
+    key = normalized(title)
+    if starts_with_phrase(key, rules()["boilerplate_starts"]) or starts_with_phrase(key, rules()["block_headings"]):
         return None  # `الأكثر قراءة`, `اقرأ أيضا`: a block's heading, not the article's
     return title
 
