@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from crawler.extraction.attribution import is_agency, normalized, normalized_rules
+from crawler.extraction.attribution import is_agency, normalized, normalized_rules, parse_source_line
 from crawler.extraction.credits import COPYRIGHT_SIGN, MAX_CREDIT_CHARS, MAX_CREDIT_WORDS, bare_credit, credit_prefixed, split_credit
 from crawler.extraction.structured import is_caption_value
 from crawler.text.arabic import clean_text
@@ -82,6 +82,8 @@ def credit_line(img, core, own_names: frozenset[str]) -> tuple[object, str] | tu
         if not text or len(text) > MAX_CREDIT_CHARS or len(text.split()) > MAX_CREDIT_WORDS:
             continue
         rest = after_label(text)
+        if rest is None and parse_source_line(text):
+            continue  # `المصدر : وكالة الأناضول` near the image is the article's source line, not a photo credit
         if rest == "":  # `مصدر الصورة` alone: the credit is the line right after the label
             line, rest = next_line(line)
             if not rest or len(rest) > MAX_CREDIT_CHARS or len(rest.split()) > MAX_CREDIT_WORDS:

@@ -253,3 +253,18 @@ def test_class_words_match_whole_parts_of_class_names(classes, parts):
 
     assert class_parts(etree.Element("div", {"class": classes})).strip() == parts
     assert not words_pattern(["cap"]).search(class_parts(etree.Element("div", {"class": "capital-news"})))
+
+
+SOURCE_BY_IMAGE = """<html lang="ar"><head><meta charset="utf-8"><title>افتتاح خط الحافلات الكهربائية</title></head>
+<body><div><h1>افتتاح خط الحافلات الكهربائية</h1><div>
+<div>أعلنت وزارة النقل اليوم افتتاح خط جديد للحافلات الكهربائية يربط وسط المدينة بالمطار الدولي في العاصمة.</div>
+<div>وقال الوزير في مؤتمر صحفي إن الخط سيخدم آلاف الركاب يوميا ويخفض الازدحام في الشوارع الرئيسية للمدينة.</div>
+<div>وأضاف أن المرحلة الثانية من المشروع ستبدأ العام المقبل وتشمل الأحياء الشرقية والجنوبية للمدينة كلها.</div>
+</div><div><img src="https://news.example/images/bus.jpg" alt="حافلة كهربائية"></div>
+<div><span>حسام الدين مراد</span></div><div>المصدر : وكالة الأناضول</div></div></body></html>"""
+
+
+def test_a_source_line_printed_by_the_image_is_a_source_not_a_photo_credit():
+    article = extract(SOURCE_BY_IMAGE.encode(), "https://news.example/2024/05/01/bus.html", fetched_at=FETCHED)
+    assert article.captions == []
+    assert [source.name for source in article.sources] == ["وكالة الأناضول"]
