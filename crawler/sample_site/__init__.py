@@ -35,8 +35,8 @@ What a correct, polite crawler should end up with (all in `site.expected`):
 Articles answer with `ETag` / `Last-Modified` and 304 to matching conditional
 requests; `site.update_article(id)` changes the text and moves `updated`, the sitemap
 lastmod, Last-Modified and the ETag. `site.layout = "v2"` switches to a redesign
-(body in `<div class="para">`, no figure/figcaption, caption and date moved below the
-text, no article:published_time meta; JSON-LD kept). Legacy pages keep their old layout.
+(body in `<div class="para">`, no figure/figcaption and no caption printed, image and
+date moved below the text, no article:published_time meta; JSON-LD kept). Legacy pages keep their old layout.
 """
 from crawler.sample_site.content import SampleArticle
 from crawler.sample_site.server import RequestRecord, SampleServer, serve

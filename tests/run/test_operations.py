@@ -257,7 +257,7 @@ def test_a_redesign_is_flagged_in_the_summary_site_runs_and_stats(tmp_path):
         assert "HEALTH" not in first.stdout
         with sqlite3.connect(db) as source, sqlite3.connect(copy) as target:
             source.backup(target)  # the same history, for the --fail-on-health run
-        site.layout = "v2"  # no figure/figcaption any more
+        site.layout = "v2"  # the image keeps its alt, but no caption is printed any more
         flagged = ok(crawl(server, db, "--refresh"))
         failing = ok(crawl(server, copy, "--refresh", "--fail-on-health"), EXIT_UNHEALTHY)
 

@@ -252,7 +252,7 @@ def test_legacy_pages_are_windows_1256(site, server):
             assert b'<meta charset="windows-1256">' in body
 
 
-def test_v2_layout_moves_caption_and_date(site):
+def test_v2_layout_drops_the_caption_and_moves_the_date(site):
     article = site.article(site.expected["tracking_target"])
     base = "http://127.0.0.1:1"
     v1 = html.fromstring(site.respond(Request("GET", article.path), base).body)
@@ -262,6 +262,7 @@ def test_v2_layout_moves_caption_and_date(site):
     finally:
         site.layout = "v1"
     assert v1.xpath("//figcaption") and not v2.xpath("//figcaption")
+    assert article.caption_text in v1.text_content() and article.caption_text not in v2.text_content()
     assert v1.xpath("//article//time") and not v2.xpath("//time")
     assert not v2.xpath("//div[@id='article-body']") and not v2.xpath("//meta[@property='article:published_time']")
     assert [d.text_content() for d in v2.xpath("//div[@class='para']")] == article.paragraphs
