@@ -20,7 +20,7 @@ TITLES = etree.XPath("//head/title")
 H1S = etree.XPath("//h1")
 WITH_CLASS = etree.XPath("//*[@class]")
 # Letters Persian writes and Arabic does not (پ چ ژ گ, Persian kaf and yeh), against Arabic kaf and yeh;
-# and Latin letters. Counted over a whole body, so by str.translate rather than a findall list.
+# and Latin letters. Counted over a whole body, so by str.count per letter rather than a findall list.
 count_persian_letters = letter_counter("\u067e\u0686\u0698\u06af\u06a9\u06cc")
 count_kaf_yeh = letter_counter("\u0643\u064a")
 count_latin_letters = letter_counter(string.ascii_letters)
